@@ -1,0 +1,55 @@
+"""Find and read the language data in ``lexicons/``.
+
+Lexicon files are UTF-8 text: ``#`` starts a comment line, blank lines are
+skipped, and table files separate columns with one or more tabs.  They live in
+the repository's top-level ``lexicons/`` (editable installs) or inside the
+installed package (wheels copy them there).
+"""
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+__all__ = ["lexicon_dir", "read_lines", "read_table", "LexiconError"]
+
+
+class LexiconError(ValueError):
+    """A lexicon file is missing or malformed."""
+
+
+@cache
+def lexicon_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "lexicons", here.parents[1] / "lexicons"):
+        if candidate.is_dir():
+            return candidate
+    raise LexiconError(f"no lexicons/ directory next to {here}")
+
+
+def _resolve(name: str | Path) -> Path:
+    path = Path(name)
+    return path if path.is_absolute() or path.exists() else lexicon_dir() / path
+
+
+@cache
+def read_lines(name: str | Path) -> tuple[str, ...]:
+    """The entries of a one-column lexicon, in file order."""
+    path = _resolve(name)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LexiconError(f"cannot read lexicon {path}: {exc}") from exc
+    return tuple(s for line in raw.splitlines()
+                 if (s := line.strip()) and not s.startswith("#"))
+
+
+@cache
+def read_table(name: str | Path, columns: int) -> tuple[tuple[str, ...], ...]:
+    """Rows of a tab-separated lexicon, padded with '' to ``columns`` fields."""
+    rows = []
+    for line in read_lines(name):
+        cells = [c.strip() for c in line.split("\t") if c.strip()]
+        if len(cells) > columns:
+            raise LexiconError(f"{name}: more than {columns} columns in {line!r}")
+        rows.append(tuple(cells + [""] * (columns - len(cells))))
+    return tuple(rows)

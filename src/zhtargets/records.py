@@ -1,0 +1,72 @@
+"""The typed record every extraction returns."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal
+
+__all__ = ["Target", "COMPARATORS", "KINDS", "ROLES"]
+
+Comparator = Literal[">=", ">", "<=", "<", "~", "=", "range"]
+Kind = Literal["change", "level", "amount"]
+Role = Literal["plan", "actual"]
+
+COMPARATORS: tuple[str, ...] = (">=", ">", "<=", "<", "~", "=", "range")
+KINDS: tuple[str, ...] = ("change", "level", "amount")
+ROLES: tuple[str, ...] = ("plan", "actual")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One quantitative target or reported result found in a text.
+
+    Offsets are half-open and index the text the caller passed in, so
+    ``text[t.start:t.end] == t.text`` always holds.
+
+    Attributes:
+        start, end: half-open character span of the quantity expression.
+        text: the expression as written (``730亿元以上``).
+        value: the number with multipliers applied (730亿元 → 7.3e10); signed
+            for changes (下降2.5% → -2.5); ``None`` for ranges.
+        low, high: bounds of a range (``1-2个``), else ``None``.
+        unit: unit name as in ``corpus/GUIDELINES.md`` (``yuan``, ``percent``,
+            ``percentage_point``, ``mu``, ``m**2``, ``kW``, ``count`` …).
+        quantity: ``value`` (or the range midpoint) as a pint Quantity of the
+            extractor's registry; ``None`` for a range without bounds.
+        classifier: the measure word of a count (个, 家, 人次), simplified.
+        per: the denominator of a per-capita or density value (万人, 人).
+        comparator: ``>=`` ``>`` ``<=`` ``<`` ``~`` ``=`` or ``range``.
+        comparator_word: the comparator as written (以上, 超过, 左右 …).
+        hedge: the commitment or status word governing the number as written
+            (确保, 力争, 预计, 累计 …), so users can code hard and soft targets.
+        kind: ``change`` (a rate of change), ``level`` (a stated level of a
+            ratio, density or stock) or ``amount`` (a count or sum delivered).
+        indicator: what is measured, in simplified characters.
+        year: the year the number applies to when the text states it.
+        role: ``plan`` (a target), ``actual`` (a reported result) or ``None``.
+        rule: the name of the rule that produced the record.
+        task: the id of the document task holding the record, when known.
+    """
+
+    start: int
+    end: int
+    text: str
+    value: float | None
+    low: float | None
+    high: float | None
+    unit: str
+    classifier: str | None
+    per: str | None
+    comparator: Comparator
+    comparator_word: str | None
+    hedge: str | None
+    kind: Kind
+    indicator: str | None
+    year: int | None
+    role: Role | None
+    rule: str
+    task: str | None = None
+    quantity: Any = field(default=None, compare=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain fields (no pint object), ready for JSON."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "quantity"}
