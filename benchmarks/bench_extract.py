@@ -1,0 +1,137 @@
+"""Throughput and memory of zhtargets.extract, with jieba as the yardstick.
+
+    python benchmarks/bench_extract.py [--repeat N] [--passes P]
+    python benchmarks/bench_extract.py --folder N
+
+The first form times warm extraction over corpus/raw/*.txt (each document's
+text repeated N times) beside jieba.lcut on the same texts in the same run, so
+the ratio holds across machines even where absolute speed does not.  The
+second copies the corpus N times into a temporary folder and times
+``batch.run`` with one and with two worker processes, start-up included.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus" / "raw"
+
+try:
+    import zhtargets
+except ImportError:
+    # Lets the script run from a checkout that was never pip-installed.
+    sys.path.insert(0, str(ROOT / "src"))
+    import zhtargets
+
+from zhtargets import batch
+from zhtargets._io import read_text
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parse(argv)
+    corpus = sorted(CORPUS.glob("*.txt"))
+    if not corpus:
+        sys.exit(f"no documents in {CORPUS}")
+    if args.folder:
+        _bench_folder(corpus, args.folder)
+    else:
+        _bench_speed([read_text(p) * args.repeat for p in corpus], args.passes)
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=1, help="repeat each document's text N times")
+    parser.add_argument("--passes", type=int, default=5, help="timed passes over the corpus")
+    parser.add_argument("--folder", type=int, default=0, metavar="N",
+                        help="time batch.run over N copies of the corpus instead")
+    return parser.parse_args(argv)
+
+
+def _bench_speed(texts: list[str], passes: int) -> None:
+    chars = sum(map(len, texts))
+    print(f"corpus: {len(texts)} documents, {chars:,} characters per pass, {passes} passes")
+
+    started = time.perf_counter()
+    extractor = zhtargets.Extractor()
+    print(f"Extractor() build: {time.perf_counter() - started:.3f} s")
+    extract_rate, records = _rate(extractor.extract, texts, passes)
+    print(f"zhtargets.extract: {extract_rate:,.0f} chars/s ({records:,} records per pass)")
+    _print_memory(extractor.extract, texts)
+
+    import jieba
+
+    jieba.setLogLevel(60)  # its start-up chatter would bury the figures
+    started = time.perf_counter()
+    jieba.initialize()
+    print(f"jieba.initialize(): {time.perf_counter() - started:.3f} s")
+    jieba_rate, tokens = _rate(jieba.lcut, texts, passes)
+    print(f"jieba.lcut:        {jieba_rate:,.0f} chars/s ({tokens:,} tokens per pass)")
+    print(f"extract / jieba speed ratio: {extract_rate / jieba_rate:.2f} "
+          f"(extract takes {jieba_rate / extract_rate:.2f}x jieba's time)")
+    print(f"max RSS after jieba: {_max_rss_mib():.1f} MiB")
+
+
+def _rate(func: Callable[[str], list], texts: list[str], passes: int) -> tuple[float, int]:
+    """Median chars/s over timed passes, after one untimed warm-up call."""
+    func(texts[0])
+    chars = sum(map(len, texts))
+    seconds = []
+    for _ in range(passes):
+        started = time.perf_counter()
+        produced = sum(len(func(t)) for t in texts)
+        seconds.append(time.perf_counter() - started)
+    return chars / statistics.median(seconds), produced
+
+
+def _print_memory(extract: Callable[[str], list], texts: list[str]) -> None:
+    # Traced separately because tracemalloc slows allocation-heavy code.
+    tracemalloc.start()
+    for text in texts:
+        extract(text)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"tracemalloc peak during extract: {peak / 2**20:.1f} MiB "
+          f"(largest document {max(map(len, texts)):,} chars)")
+    print(f"max RSS after extract: {_max_rss_mib():.1f} MiB")
+
+
+def _max_rss_mib() -> float:
+    # Linux reports ru_maxrss in KiB (macOS in bytes; this project runs on Linux).
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _bench_folder(corpus: list[Path], copies: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="zhtargets-bench-") as tmp:
+        for i in range(copies):
+            for source in corpus:
+                shutil.copyfile(source, Path(tmp, f"{i:05d}_{source.name}"))
+        paths = batch.expand_paths([tmp])
+        size = sum(p.stat().st_size for p in paths)
+        print(f"folder: {len(paths)} documents, {size / 2**20:.1f} MiB")
+        # Two workers first, so their start-up cannot borrow an Extractor
+        # already built in this process and inherited through fork.
+        for jobs in (2, 1):
+            _time_batch(paths, jobs)
+
+
+def _time_batch(paths: list[Path], jobs: int) -> None:
+    started = time.perf_counter()
+    results = list(batch.run(paths, batch.extract_file, jobs=jobs, progress=False))
+    wall = time.perf_counter() - started
+    records = sum(len(r.records) for r in results)
+    errors = sum(not r.ok for r in results)
+    print(f"batch.run jobs={jobs}: {wall:.2f} s wall, {len(paths) / wall:.1f} docs/s, "
+          f"{records:,} records, {errors} errors")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,284 @@
+"""Rules that read a quantity's surroundings.
+
+Given a ``QuantitySpan`` in normalized text, these rules decide whether it is
+a target at all (not a date, ordinal, name, category qualifier …) and fill in
+what the record needs from context: unit resolution for bare 万/亿 and 方,
+comparator distribution over lists, indicator, kind, year, role and hedge.
+All words come from ``lexicons/``; this module holds only the logic.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable
+
+import regex
+
+from ._lexicon import read_lines, read_table
+from .spans import QuantitySpan
+from .units import UnitWord
+
+__all__ = ["ContextRules", "Reading"]
+
+_SENTENCE_END = "。;!?\n"
+_YEAR = regex.compile(r"(?<![\d\-~至到.])((?:19|20)\d\d)年(?![\d])")
+_HAN = regex.compile(r"\p{Han}")
+_WINDOW = 120  # how far back a clause or sentence is searched
+# List commas and brackets separate the parts of one clause: 增长5.5%左右(确保5%以上).
+_IN_CLAUSE = frozenset("、()")
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What context says about one quantity (normalized-text offsets)."""
+
+    span: QuantitySpan
+    unit: str
+    classifier: str | None
+    per: str | None
+    comparator: str
+    comparator_word: str | None
+    hedge: str | None
+    kind: str
+    sign: int
+    indicator: str
+    year: int | None
+    role: str | None
+    rule: str
+
+
+def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=len, reverse=True))
+
+
+class ContextRules:
+    """Lexicon-driven context rules; one instance per extractor."""
+
+    def __init__(self, extra: dict[str, Iterable[str | Path]] | None = None):
+        extra = extra or {}
+
+        def table(name, cols):
+            return [row for f in (name, *extra.get(name, ())) for row in read_table(f, cols)]
+
+        def lines(name):
+            return [w for f in (name, *extra.get(name, ())) for w in read_lines(f)]
+
+        nt: dict[str, list[str]] = {}
+        for test, word in table("non_targets.tsv", 2):
+            nt.setdefault(test, []).append(word)
+        self.not_before = _longest_first(nt.get("before", ()))
+        self.not_after = _longest_first(nt.get("after", ()))
+        self.weak_units = frozenset(nt.get("weak_unit", ()))
+        self.qualifier_dims = frozenset(nt.get("qualifier_unit", ()))
+        self.date_units = frozenset(nt.get("date_unit", ()))
+        self.boundaries = frozenset(lines("boundaries.txt")) | {"\n"}
+        self.hedges = {w: role for w, role in table("hedges.tsv", 2)}
+        self.hedge_words = _longest_first(self.hedges)
+        kinds = {w: (k, int(s)) for w, k, s in table("kind_words.tsv", 3)}
+        self.change_words = _longest_first(w for w, (k, _) in kinds.items() if k == "change")
+        self.level_words = _longest_first(w for w, (k, _) in kinds.items() if k == "level")
+        self.kinds = kinds
+        trims = table("indicator_trim.tsv", 2)
+        self.trim_lead = _longest_first(w for end, w in trims if end == "lead")
+        self.trim_trail = _longest_first(w for end, w in trims if end == "trail")
+        self.money_words = _longest_first(lines("money_words.txt"))
+        self.per_words = sorted(table("per_words.tsv", 2), key=lambda r: -len(r[0]))
+        self.quotes = regex.compile(r"“[^“”\n]{0,16}”|《[^《》\n]{0,40}》|\"[^\"\n]{0,16}\"")
+
+    # -- boundaries -------------------------------------------------------
+
+    def _segment_start(self, text: str, pos: int, stops: frozenset[str] | str) -> int:
+        lo = max(0, pos - _WINDOW)
+        i = pos - 1
+        while i >= lo and text[i] not in stops:
+            i -= 1
+        return i + 1
+
+    def _segment_end(self, text: str, pos: int, stops: frozenset[str] | str) -> int:
+        hi = min(len(text), pos + _WINDOW)
+        i = pos
+        while i < hi and text[i] not in stops:
+            i += 1
+        return i
+
+    # -- is it a target at all? ----------------------------------------
+
+    def rejects(self, text: str, q: QuantitySpan, quoted: list[tuple[int, int]]) -> str | None:
+        """Why ``q`` is not a target (a short reason), or ``None`` when it may be."""
+        before = text[max(0, q.num_start - 4):q.num_start]
+        if q.before_word is None and before.endswith(self.not_before):
+            return "ordinal or stretch of time"
+        if text.startswith(self.not_after, q.end) or text.startswith(self.not_after, q.unit_start):
+            return "identifier or name"
+        prev = text[q.num_start - 1] if q.num_start else " "
+        nxt = text[q.end] if q.end < len(text) else " "
+        if prev in "+×*/#" or nxt in "+×*#" or (nxt.isascii() and nxt.isalpha()):
+            return "identifier or formula"
+        if any(s <= q.num_start and q.end <= e for s, e in quoted):
+            return "inside quotes: a name"
+        if q.chinese and not (q.multiplied or regex.search("[十百千万亿]", text[q.num_start:q.unit_start])):
+            return "small Chinese numeral: rhetoric (两个确立, 三城五区)"
+        unit = q.unit
+        if unit is None:
+            return None if q.multiplied or self._bare_ratio(text, q) else "no unit"
+        integral = q.value is not None and q.value == q.value.to_integral_value() and "." not in text[q.num_start:q.unit_start]
+        if unit.word in self.date_units and integral and q.value is not None and 1900 <= q.value <= 2100:
+            return "a year"
+        if unit.word in self.date_units and q.low is not None and 1900 <= q.low <= 2100:
+            return "a period of years"
+        if unit.word in self.weak_units and integral and not (q.before_word or q.after_word or q.approx_word):
+            return "a duration, not a target"
+        if self._qualifies_noun(text, q):
+            return "qualifier of a category"
+        return None
+
+    def _bare_ratio(self, text: str, q: QuantitySpan) -> bool:
+        """A unitless decimal with a bound (倍差缩小到1.58以内) is a ratio target."""
+        return bool(q.after_word) and "." in text[q.num_start:q.end] and q.low is None
+
+    def _qualifies_noun(self, text: str, q: QuantitySpan) -> bool:
+        dim = q.unit.dimension if q.unit else None
+        if dim not in self.qualifier_dims:
+            return False
+        nxt = text[q.end] if q.end < len(text) else ""
+        if not _HAN.match(nxt or " "):
+            return False
+        if dim == "time":
+            return True
+        bounded = q.after_word in ("以上", "以下", "及以上", "及以下") or q.before_word in ("超", "超过")
+        return bounded
+
+    # -- reading ----------------------------------------------------------
+
+    def read(self, text: str, q: QuantitySpan, previous: Reading | None) -> Reading:
+        """Fill the record fields of a quantity already accepted as a target."""
+        seg_start = self._segment_start(text, q.lead_start, self.boundaries)
+        clause_start = self._segment_start(text, q.lead_start, self.boundaries - _IN_CLAUSE)
+        sent_start = self._segment_start(text, q.lead_start, _SENTENCE_END)
+        same_clause = previous is not None and previous.span.end >= clause_start
+        if same_clause:
+            # 出让工业用地4宗148亩: the second number's phrase starts after the first.
+            seg_start = max(seg_start, previous.span.end)
+        left = text[seg_start:q.lead_start]
+        clause_left = text[clause_start:q.lead_start]
+        unit, classifier = self._unit(text, q, clause_left, previous if same_clause else None)
+        hedge, role = self._hedge(clause_left)
+        kind, sign = self._kind(text, q, unit, left, clause_left,
+                                previous if same_clause and not self.trim(left) else None)
+        indicator = self._indicator(text, q, left, unit,
+                                    previous if same_clause else None)
+        comparator_word = q.after_word or q.approx_word or q.before_word
+        return Reading(
+            span=q, unit=unit, classifier=classifier, per=q.per or self._per(clause_left + indicator),
+            comparator=q.comparator, comparator_word=comparator_word, hedge=hedge,
+            kind=kind, sign=sign, indicator=indicator, year=self._year(text, q, sent_start),
+            role=role, rule=self._rule(q, unit),
+        )
+
+    def _rule(self, q: QuantitySpan, unit: str) -> str:
+        if q.low is not None:
+            return "range"
+        if q.unit is None:
+            return "bare-multiplier" if q.multiplied else "bare-ratio"
+        return "chinese-numeral" if q.chinese else f"number-{q.unit.dimension}"
+
+    def _unit(self, text: str, q: QuantitySpan, clause_left: str,
+              previous: Reading | None) -> tuple[str, str | None]:
+        if q.unit is None:
+            if not q.multiplied:
+                return "dimensionless", None
+            around = clause_left[-20:] + text[q.end:q.end + 4]
+            if any(w in around for w in self.money_words) or (previous and previous.unit == "yuan"):
+                return "yuan", None
+            return "count", None
+        if q.unit.word == "方":
+            # 万方 of green space or floor space is 万平方米; of earth or water, m³.
+            window = clause_left[-20:] + text[q.end:q.end + 6]
+            return ("m**2" if regex.search("面积|空间|绿|地|楼|厂房|建筑|房", window) else "m**3"), None
+        if q.unit.unit == "count":
+            return "count", q.unit.word
+        return q.unit.unit, None
+
+    def _hedge(self, sentence_left: str) -> tuple[str | None, str | None]:
+        best, best_pos = None, -1
+        for w in self.hedge_words:
+            pos = sentence_left.rfind(w)
+            if pos > best_pos:
+                best, best_pos = w, pos
+        if best is None:
+            return None, None
+        role = self.hedges[best]
+        return best, (role if role in ("plan", "actual") else None)
+
+    def _kind(self, text: str, q: QuantitySpan, unit: str, left: str, clause_left: str,
+              previous: Reading | None) -> tuple[str, int]:
+        tail = left.rstrip()
+        if unit in ("percent", "percentage_point"):
+            if previous is not None and previous.kind == "change":
+                return "change", previous.sign
+            for w in self.level_words:
+                if tail.endswith(w) and self.kinds[w][0] == "level" and len(w) > 1 or tail.endswith(("至", "到", "为", "在")):
+                    return "level", 1
+            for w in self.change_words:
+                if tail.endswith(w):
+                    return "change", self.kinds[w][1]
+            right = text[q.end:self._segment_end(text, q.end, "。;,\n")]
+            for w in self.change_words:
+                if w in right[:12] and "率" not in right[:right.find(w)]:
+                    return "change", self.kinds[w][1]
+            return "level", 1
+        if unit == "ug/m**3" or q.per or any(w in clause_left for w in self.level_words if len(w) > 1):
+            return "level", 1
+        if unit in ("year", "dimensionless"):
+            return "level", 1
+        return "amount", 1
+
+    def _indicator(self, text: str, q: QuantitySpan, left: str, unit: str,
+                   previous: Reading | None) -> str:
+        nxt = text[q.end] if q.end < len(text) else ""
+        if unit == "count" and q.unit is not None and nxt and _HAN.match(nxt) and not q.after_word:
+            end = self._segment_end(text, q.end, self.boundaries - {"“", "”"})
+            following = text[q.end:min(end, q.end + 24)]
+            if following:
+                return following
+        phrase = self.trim(_YEAR_PHRASE.sub("", left))
+        if len(phrase) < 2 and previous is not None:
+            return previous.indicator
+        if not phrase:
+            end = self._segment_end(text, q.end, self.boundaries)
+            return self.trim(text[q.end:min(end, q.end + 24)])
+        return phrase
+
+    def trim(self, phrase: str) -> str:
+        """Strip commitment words and verbs from both ends of an indicator phrase."""
+        phrase = phrase.strip()
+        changed = True
+        while changed and phrase:
+            changed = False
+            for w in self.trim_lead:
+                if phrase.startswith(w):
+                    phrase, changed = phrase[len(w):].lstrip(), True
+                    break
+            for w in self.trim_trail:
+                if phrase.endswith(w):
+                    phrase, changed = phrase[:-len(w)].rstrip(), True
+                    break
+        return phrase
+
+    def _per(self, phrase: str) -> str | None:
+        for word, per in self.per_words:
+            if word in phrase:
+                return per
+        return None
+
+    def _year(self, text: str, q: QuantitySpan, sent_start: int) -> int | None:
+        line_start = text.rfind("\n", 0, q.lead_start) + 1
+        for lo in (sent_start, line_start):
+            years = list(_YEAR.finditer(text, lo, q.lead_start))
+            if years:
+                return int(years[-1].group(1))
+        return None
+
+
+_YEAR_PHRASE = regex.compile(r"(?:到|至|在|于)?(?:19|20)\d\d年(?:底|末|前|度)?")

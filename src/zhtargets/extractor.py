@@ -1,0 +1,147 @@
+"""Text in, target records out: normalization → spans → context → records."""
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import regex
+
+from .context import ContextRules, Reading
+from .normalize import NormalizedText, normalize
+from .records import Target
+from .spans import Comparators, SpanFinder
+from .units import Units
+
+__all__ = ["Extractor"]
+
+# Normalizing and matching are linear, but offset arrays and match lists of a
+# 50 MB string at once cost gigabytes; blocks cut at line breaks keep memory
+# flat and never split a sentence that a rule could read.
+_BLOCK = 200_000
+_DISTRIBUTORS = ("分别", "各")
+_LIST_JOINERS = regex.compile(r"^[、和及与,]?$")
+
+
+class Extractor:
+    """Finds quantitative targets; holds its own lexicons, registry and rules.
+
+    Args:
+        lexicons: extra lexicon files by the name of the bundled file they
+            extend, e.g. ``{"classifiers.txt": ["my_classifiers.txt"],
+            "unit_words.tsv": [...], "units.txt": [...]}`` (``units.txt``
+            holds pint definitions).  Later entries override earlier ones.
+    """
+
+    def __init__(self, lexicons: Mapping[str, Iterable[str | Path]] | None = None):
+        extra = {k: tuple(v) for k, v in (lexicons or {}).items()}
+        self.units = Units(extra.get("unit_words.tsv", ()), extra.get("classifiers.txt", ()),
+                           extra.get("units.txt", ()))
+        self._finder = SpanFinder(self.units, Comparators.load(extra.get("comparators.tsv", ())))
+        self._rules = ContextRules(extra)
+
+    def extract(self, text: str) -> list[Target]:
+        """Every quantitative target or reported result in ``text``, by start."""
+        if not isinstance(text, str):
+            raise TypeError(f"extract() needs str, not {type(text).__name__}; "
+                            "decode bytes first (zhtargets.read_text reads files)")
+        out: list[Target] = []
+        for offset, block in _blocks(text):
+            out.extend(self._extract_block(block, offset))
+        return out
+
+    def readings(self, norm: NormalizedText) -> list[Reading]:
+        """Context readings of the targets in already normalized text."""
+        text = norm.text
+        quoted = [m.span() for m in self._rules.quotes.finditer(text)]
+        readings: list[Reading] = []
+        previous = None
+        for q in self._finder.find(text):
+            if self._rules.rejects(text, q, quoted):
+                continue
+            r = self._rules.read(text, q, previous)
+            readings.append(r)
+            previous = r
+        return _distribute(text, readings, self._rules)
+
+    def _extract_block(self, block: str, offset: int) -> list[Target]:
+        if not block.strip():
+            return []
+        norm = normalize(block)
+        targets = []
+        for r in self.readings(norm):
+            start, end = norm.to_original(r.span.start, r.span.end)
+            targets.append(self._target(r, block, start, end, offset))
+        return targets
+
+    def _target(self, r: Reading, block: str, start: int, end: int, offset: int) -> Target:
+        q = r.span
+        value = _number(q.value, r.sign)
+        low, high = _number(q.low, 1), _number(q.high, 1)
+        magnitude = value if value is not None else (low + high) / 2 if low is not None else None
+        return Target(
+            start=start + offset, end=end + offset, text=block[start:end],
+            value=value, low=low, high=high, unit=r.unit,
+            quantity=self.units.quantity(magnitude, r.unit),
+            classifier=r.classifier, per=r.per, comparator=r.comparator,
+            comparator_word=r.comparator_word, hedge=r.hedge, kind=r.kind,
+            indicator=r.indicator or None, year=r.year, role=r.role, rule=r.rule,
+        )
+
+
+def _number(value: Decimal | None, sign: int) -> float | None:
+    if value is None:
+        return None
+    return float(value * sign)
+
+
+def _blocks(text: str):
+    if len(text) <= _BLOCK:
+        yield 0, text
+        return
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + _BLOCK)
+        if end < len(text):
+            cut = text.rfind("\n", start + _BLOCK // 2, end)
+            end = cut + 1 if cut != -1 else end
+        yield start, text[start:end]
+        start = end
+
+
+def _distribute(text: str, readings: list[Reading], rules: ContextRules) -> list[Reading]:
+    """Apply 分别/各 lists: a trailing 以上 covers every item, subjects pair up.
+
+    ``分别增长8%、15%以上`` gives both numbers ``>=``; ``A和B分别增长8%、15%``
+    gives 8% to A and 15% to B.
+    """
+    out = list(readings)
+    i = 0
+    while i < len(out):
+        j = i
+        while j + 1 < len(out) and _LIST_JOINERS.match(
+                text[out[j].span.end:out[j + 1].span.lead_start].strip()):
+            j += 1
+        if j > i:
+            clause_left = text[max(0, out[i].span.lead_start - 40):out[i].span.lead_start]
+            cut = max(clause_left.rfind(c) for c in ",;。\n")
+            if any(w in clause_left[cut + 1:] for w in _DISTRIBUTORS):
+                out[i:j + 1] = _spread(out[i:j + 1], rules)
+        i = j + 1
+    return out
+
+
+def _spread(group: list[Reading], rules: ContextRules) -> list[Reading]:
+    last = group[-1]
+    if last.span.after_word:
+        group = [r if r.span.after_word or r.span.low is not None else
+                 replace(r, comparator=last.comparator, comparator_word=last.comparator_word)
+                 for r in group]
+    head = group[0].indicator
+    for w in _DISTRIBUTORS:
+        head = head.replace(w, "")
+    parts = [p for p in regex.split(r"[、和及与]", rules.trim(head)) if p]
+    if len(parts) == len(group):
+        group = [replace(r, indicator=rules.trim(p)) for r, p in zip(group, parts)]
+    return group

@@ -1,0 +1,165 @@
+"""Find quantity expressions in normalized text and resolve their values.
+
+A quantity expression is ``[before-word] number [余] [万/亿] [余] [unit] [after-word]``
+or a range ``number[%] - number …``.  This module only finds and resolves them;
+whether one is a target is decided by ``context`` rules.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import regex
+
+from ._lexicon import read_table
+from .numerals import NumberError, parse_number
+from .units import Units, UnitWord
+
+__all__ = ["QuantitySpan", "SpanFinder", "Comparators"]
+
+_AR = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_ZH_DIGIT = "零〇一二两三四五六七八九"
+_ZH_POWER = "十百千"
+_ZH = rf"[{_ZH_DIGIT}{_ZH_POWER}]+(?:点[{_ZH_DIGIT}]+)?(?:[万亿][{_ZH_DIGIT}{_ZH_POWER}]+)*"
+_MULT = r"万亿|千万|百万|亿|万"
+_RANGE_SEP = r"[-~～—–至到]"
+
+
+@dataclass(frozen=True, slots=True)
+class Comparators:
+    """Comparator words of ``comparators.tsv`` by position."""
+
+    before: dict[str, tuple[str, bool]]   # word -> (comparator, in surface)
+    after: dict[str, str]
+    approx: dict[str, str]
+
+    @classmethod
+    def load(cls, extra=()) -> "Comparators":
+        before, after, approx = {}, {}, {}
+        for name in ("comparators.tsv", *extra):
+            for word, pos, comp, surface in read_table(name, 4):
+                if pos == "before":
+                    before[word] = (comp, surface == "yes")
+                elif pos == "after":
+                    after[word] = comp
+                elif pos == "approx":
+                    approx[word] = comp
+        return cls(before, after, approx)
+
+
+@dataclass(frozen=True, slots=True)
+class QuantitySpan:
+    """A resolved quantity expression; offsets index the normalized text."""
+
+    lead_start: int       # first character of the whole match, 不少于 included
+    start: int            # first character of the surface (a 达/超过 included)
+    end: int
+    num_start: int        # first character of the number itself
+    unit_start: int       # where the unit word starts (or would start)
+    value: Decimal | None
+    low: Decimal | None
+    high: Decimal | None
+    unit: UnitWord | None
+    multiplied: bool      # a 万/亿 multiplier was written
+    chinese: bool         # the number is written in Chinese numerals
+    before_word: str | None
+    before_comparator: str | None
+    after_word: str | None
+    approx_word: str | None
+    per: str | None
+    comparator: str
+
+
+def _comparator(low, after: str | None, approx: str | None, before: str | None,
+                comps: "Comparators") -> str:
+    """An after-word decides over 余/多, which decide over a before-word."""
+    if low is not None:
+        return "range"
+    if after:
+        return comps.after[after]
+    if approx:
+        return comps.approx[approx]
+    return comps.before[before][0] if before else "="
+
+
+def _alternation(words) -> str:
+    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+class SpanFinder:
+    """Compiles one pattern from the unit and comparator lexicons."""
+
+    def __init__(self, units: Units, comparators: Comparators):
+        self.units = units
+        self.comparators = comparators
+        before = _alternation(comparators.before)
+        after = _alternation(comparators.after)
+        approx = _alternation(comparators.approx)
+        unit = _alternation(units.words)
+        number = rf"(?:{_AR}|{_ZH})"
+        self.pattern = regex.compile(
+            rf"""
+            (?P<before>{before})?
+            (?<![\d.A-Za-z])
+            (?:
+                百分之(?P<pct>{_ZH})
+              | (?P<n1>{number})(?:(?P<u1>%)?(?P<sep>{_RANGE_SEP})(?P<n2>{number}))?
+            )
+            (?P<ap1>{approx})?
+            (?P<mult>{_MULT})?
+            (?P<ap2>{approx})?
+            (?P<unit>{unit})?
+            (?P<per>(?:/(?:[\p{{Han}}]{{1,4}}|[a-z]{{1,3}}))*)
+            (?P<after>{after})?
+            """,
+            regex.VERBOSE,
+        )
+
+    def find(self, text: str, start: int = 0, end: int | None = None):
+        """Yield every quantity expression in ``text[start:end]``."""
+        end = len(text) if end is None else end
+        for m in self.pattern.finditer(text, start, end):
+            span = self._resolve(m)
+            if span is not None:
+                yield span
+
+    def _resolve(self, m) -> QuantitySpan | None:
+        g = m.groupdict()
+        unit = self.units.words.get(g["unit"]) if g["unit"] else None
+        if g["pct"]:
+            unit = self.units.words["%"]
+        elif g["u1"] and unit is None:
+            # 5%-6 is not a range of percent unless the second number has it too.
+            return None
+        mult = parse_number(g["mult"]) if g["mult"] else Decimal(1)
+        try:
+            if g["pct"]:
+                first, second = parse_number(g["pct"]), None
+            else:
+                first = parse_number(g["n1"])
+                second = parse_number(g["n2"]) if g["n2"] else None
+        except NumberError:
+            return None
+        before = g["before"]
+        before_comp, in_surface = self.comparators.before[before] if before else (None, True)
+        num_start = m.start("pct") - 3 if g["pct"] else m.start("n1")
+        start = m.start() if before and in_surface else num_start
+        chinese = not any(c.isdigit() and c.isascii() for c in (g["pct"] or g["n1"]))
+        unit_start = m.start("unit") if g["unit"] else max(
+            m.end(k) for k in ("pct", "n1", "n2", "ap1", "mult", "ap2") if g[k])
+        per = (g["per"].lstrip("/") or None) if unit else None
+        # Without a unit a slash belongs to something else (dates, codes).
+        end = m.end() if unit or not g["per"] else m.start("per")
+        if second is not None and g["sep"] in "至到" and unit is None:
+            return None
+        low = high = None
+        value = first * mult
+        if second is not None:
+            low, high, value = first * mult, second * mult, None
+        return QuantitySpan(
+            lead_start=m.start(), start=start, end=end, num_start=num_start, unit_start=unit_start, value=value, low=low, high=high,
+            unit=unit, multiplied=bool(g["mult"]), chinese=chinese,
+            before_word=before, before_comparator=before_comp,
+            after_word=g["after"], approx_word=g["ap1"] or g["ap2"], per=per,
+            comparator=_comparator(low, g["after"], g["ap1"] or g["ap2"], before, self.comparators),
+        )
