@@ -22,7 +22,8 @@ from .units import UnitWord
 __all__ = ["ContextRules", "Reading"]
 
 _SENTENCE_END = "。;!?\n"
-_YEAR = regex.compile(r"(?<![\d\-~至到.])((?:19|20)\d\d)年(?![\d])")
+# The second year of a period (2023-2027年, 2023至2027年) is no single year.
+_YEAR = regex.compile(r"(?<![\d.])(?<!\d[-~至到])((?:19|20)\d\d)年(?![\d])")
 _HAN = regex.compile(r"\p{Han}")
 _WINDOW = 120  # how far back a clause or sentence is searched
 # List commas and brackets separate the parts of one clause: 增长5.5%左右(确保5%以上).
@@ -72,6 +73,8 @@ class ContextRules:
         self.weak_units = frozenset(nt.get("weak_unit", ()))
         self.qualifier_dims = frozenset(nt.get("qualifier_unit", ()))
         self.date_units = frozenset(nt.get("date_unit", ()))
+        self.scope_verbs = _longest_first(nt.get("scope_verb", ()))
+        self.frequency_units = frozenset(nt.get("frequency_unit", ()))
         self.boundaries = frozenset(lines("boundaries.txt")) | {"\n"}
         self.hedges = {w: role for w, role in table("hedges.tsv", 2)}
         self.hedge_words = _longest_first(self.hedges)
@@ -109,18 +112,35 @@ class ContextRules:
         before = text[max(0, q.num_start - 4):q.num_start]
         if q.before_word is None and before.endswith(self.not_before):
             return "ordinal or stretch of time"
-        if text.startswith(self.not_after, q.end) or text.startswith(self.not_after, q.unit_start):
+        # With a unit, only the unit's own word can be a name (12部门); 6个大运河
+        # is a count of something named 大运河.
+        if text.startswith(self.not_after, q.unit_start) or (
+                q.unit is None and text.startswith(self.not_after, q.end)):
             return "identifier or name"
+        lead = text[max(0, q.lead_start - 6):q.lead_start]
+        if lead.endswith(self.scope_verbs):
+            return "scope of an action, not a deliverable"
         prev = text[q.num_start - 1] if q.num_start else " "
         nxt = text[q.end] if q.end < len(text) else " "
         if prev in "+×*/#" or nxt in "+×*#" or (nxt.isascii() and nxt.isalpha()):
             return "identifier or formula"
         if any(s <= q.num_start and q.end <= e for s, e in quoted):
             return "inside quotes: a name"
-        if q.chinese and not (q.multiplied or regex.search("[十百千万亿]", text[q.num_start:q.unit_start])):
-            return "small Chinese numeral: rhetoric (两个确立, 三城五区)"
+        if q.chinese and not q.before_word and not q.approx_word and (
+                q.unit is None or q.value is not None and q.value < 100):
+            # Official prose writes counts in Arabic digits; bare Chinese numerals
+            # below a hundred are names and rhetoric (两个确立, 十大攀登行动, 红十字会).
+            return "Chinese numeral in a name or fixed phrase"
+        if q.chinese and q.unit is not None and q.unit.dimension != "count" and _HAN.match(
+                text[q.end:q.end + 1] or " "):
+            return "Chinese numeral naming a programme (千万亩森林)"
         unit = q.unit
+        if unit is not None and unit.word in self.frequency_units and regex.search(
+                r"每(?:年|季度|季|月|周|日|天)", text[max(0, q.lead_start - 12):q.lead_start]):
+            return "a frequency of a procedure"
         if unit is None:
+            if self._qualifies_noun(text, q):
+                return "qualifier of a category"
             return None if q.multiplied or self._bare_ratio(text, q) else "no unit"
         integral = q.value is not None and q.value == q.value.to_integral_value() and "." not in text[q.num_start:q.unit_start]
         if unit.word in self.date_units and integral and q.value is not None and 1900 <= q.value <= 2100:
@@ -138,7 +158,8 @@ class ContextRules:
         return bool(q.after_word) and "." in text[q.num_start:q.end] and q.low is None
 
     def _qualifies_noun(self, text: str, q: QuantitySpan) -> bool:
-        dim = q.unit.dimension if q.unit else None
+        # A bare 万/亿 before a noun reads as money (营收100万以下薄弱村).
+        dim = q.unit.dimension if q.unit else ("money" if q.multiplied else None)
         if dim not in self.qualifier_dims:
             return False
         nxt = text[q.end] if q.end < len(text) else ""
