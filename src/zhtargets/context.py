@@ -81,12 +81,16 @@ class ContextRules:
         kinds = {w: (k, int(s)) for w, k, s in table("kind_words.tsv", 3)}
         self.change_words = _longest_first(w for w, (k, _) in kinds.items() if k == "change")
         self.level_words = _longest_first(w for w, (k, _) in kinds.items() if k == "level")
+        self.stock_words = _longest_first(w for w, (k, _) in kinds.items() if k == "stock")
+        self.flow_words = _longest_first(w for w, (k, _) in kinds.items() if k == "amount")
+        self.stock_classifiers = frozenset(w for w, (k, _) in kinds.items() if k == "stock_classifier")
         self.kinds = kinds
         trims = table("indicator_trim.tsv", 2)
         self.trim_lead = _longest_first(w for end, w in trims if end == "lead")
         self.trim_trail = _longest_first(w for end, w in trims if end == "trail")
         self.money_words = _longest_first(lines("money_words.txt"))
         self.per_words = sorted(table("per_words.tsv", 2), key=lambda r: -len(r[0]))
+        self._jieba = None  # a private segmenter, built only when needed
         self.quotes = regex.compile(r"“[^“”\n]{0,16}”|《[^《》\n]{0,40}》|\"[^\"\n]{0,16}\"")
 
     # -- boundaries -------------------------------------------------------
@@ -178,17 +182,18 @@ class ContextRules:
         clause_start = self._segment_start(text, q.lead_start, self.boundaries - _IN_CLAUSE)
         sent_start = self._segment_start(text, q.lead_start, _SENTENCE_END)
         same_clause = previous is not None and previous.span.end >= clause_start
+        same_sentence = previous is not None and previous.span.end >= sent_start
         if same_clause:
             # 出让工业用地4宗148亩: the second number's phrase starts after the first.
             seg_start = max(seg_start, previous.span.end)
         left = text[seg_start:q.lead_start]
         clause_left = text[clause_start:q.lead_start]
-        unit, classifier = self._unit(text, q, clause_left, previous if same_clause else None)
+        unit, classifier = self._unit(text, q, clause_left, previous if same_sentence else None)
         hedge, role = self._hedge(clause_left)
         kind, sign = self._kind(text, q, unit, left, clause_left,
                                 previous if same_clause and not self.trim(left) else None)
         indicator = self._indicator(text, q, left, unit,
-                                    previous if same_clause else None)
+                                    previous if same_sentence else None)
         comparator_word = q.after_word or q.approx_word or q.before_word
         return Reading(
             span=q, unit=unit, classifier=classifier, per=q.per or self._per(clause_left + indicator),
@@ -220,6 +225,29 @@ class ContextRules:
         if q.unit.unit == "count":
             return "count", q.unit.word
         return q.unit.unit, None
+
+    def glued_before_word(self, text: str, q: QuantitySpan) -> bool:
+        """Whether a one-character comparator (约, 超, 近) is really the end of
+        a word (签约, 赶超, 最近); jieba's segmentation of the few characters
+        before the number decides."""
+        if not q.before_word or len(q.before_word) > 1 or q.lead_start == 0 \
+                or not _HAN.match(text[q.lead_start - 1]):
+            return False
+        lo = max(0, q.lead_start - 4)
+        # Dictionary words only: HMM guesses glue 率约 or 数超 into new words.
+        for _word, start, end in self._tokenizer().tokenize(text[lo:q.num_start], HMM=False):
+            if start <= q.lead_start - lo < end and start < q.lead_start - lo:
+                return True
+        return False
+
+    def _tokenizer(self):
+        if self._jieba is None:
+            import jieba
+
+            tk = jieba.Tokenizer()
+            tk.initialize()
+            self._jieba = tk
+        return self._jieba
 
     def _hedge(self, sentence_left: str) -> tuple[str | None, str | None]:
         best, best_pos = None, -1
@@ -253,23 +281,36 @@ class ContextRules:
             return "level", 1
         if unit in ("year", "dimensionless"):
             return "level", 1
+        if q.unit is not None and q.unit.word in self.stock_classifiers and (q.before_word in self.stock_words or tail.endswith(self.stock_words)) \
+                and not any(w in clause_left for w in self.flow_words):
+            return "level", 1
         return "amount", 1
 
     def _indicator(self, text: str, q: QuantitySpan, left: str, unit: str,
                    previous: Reading | None) -> str:
-        nxt = text[q.end] if q.end < len(text) else ""
-        if unit == "count" and q.unit is not None and nxt and _HAN.match(nxt) and not q.after_word:
-            end = self._segment_end(text, q.end, self.boundaries - {"“", "”"})
-            following = text[q.end:min(end, q.end + 24)]
-            if following:
-                return following
-        phrase = self.trim(_YEAR_PHRASE.sub("", left))
+        phrase = self.trim(_LIST_NUMBER.sub("", _YEAR_PHRASE.sub("", left)))
+        following = self._following_noun(text, q)
+        # 新打造3个以上政务服务场景, 实施93.8公里燃气管网改造, 管家漾路等95条道路:
+        # when the number stands before its noun, the noun is what is measured;
+        # a short verb before it stays (新增“专精特新”企业).
+        if following and (unit == "count" or len(phrase) <= 2 or phrase.endswith("等")):
+            return (phrase if len(phrase) <= 2 else "") + following
         if len(phrase) < 2 and previous is not None:
             return previous.indicator
         if not phrase:
             end = self._segment_end(text, q.end, self.boundaries)
             return self.trim(text[q.end:min(end, q.end + 24)])
         return phrase
+
+    def _following_noun(self, text: str, q: QuantitySpan) -> str:
+        """The noun right after a quantity (3个重大科技基础设施集群), chained
+        over an adjacent quantity (95条52.6公里道路建设)."""
+        pos = q.end
+        nxt = text[pos:pos + 1]
+        if q.unit is None or not (_HAN.match(nxt or " ") or nxt == "“") or text.startswith(self.trim_trail, pos):
+            return ""
+        end = self._segment_end(text, pos, self.boundaries - {"“", "”"})
+        return text[pos:min(end, pos + 24)]
 
     def trim(self, phrase: str) -> str:
         """Strip commitment words and verbs from both ends of an indicator phrase."""
@@ -302,4 +343,6 @@ class ContextRules:
         return None
 
 
+# Item numbers at the start of a line (79.实施…) are layout, not indicator.
+_LIST_NUMBER = regex.compile(r"^\s*(?:\d+\s*[.、]|\(?[一二三四五六七八九十]+[)、])")
 _YEAR_PHRASE = regex.compile(r"(?:到|至|在|于)?(?:19|20)\d\d年(?:底|末|前|度)?")

@@ -345,7 +345,7 @@ def _assign(preds: Sequence[Record], slots: Mapping[str, list[_Slot]]) -> dict[i
             overlap = _overlap(p["start"], p["end"], slot)
             if overlap > 0:
                 candidates.append((overlap, i, slot))
-    candidates.sort(key=lambda c: (-c[0], c[1]))  # stable: slot order survives
+    candidates.sort(key=lambda c: -c[0])  # stable: slot order survives
     taken_preds: set[int] = set()
     taken_slots: set[tuple[str, int]] = set()
     assignment: dict[int, str] = {}

@@ -58,6 +58,8 @@ class Extractor:
         readings: list[Reading] = []
         previous = None
         for q in self._finder.find(text):
+            if self._rules.glued_before_word(text, q):
+                q = self._finder.without_before_word(q)
             if self._rules.rejects(text, q, quoted):
                 continue
             r = self._rules.read(text, q, previous)
@@ -78,7 +80,9 @@ class Extractor:
     def _target(self, r: Reading, block: str, start: int, end: int, offset: int) -> Target:
         q = r.span
         value = _number(q.value, r.sign)
-        low, high = _number(q.low, 1), _number(q.high, 1)
+        low, high = _number(q.low, r.sign), _number(q.high, r.sign)
+        if low is not None and low > high:  # a falling range: 下降0.3-0.8% is -0.8…-0.3
+            low, high = high, low
         magnitude = value if value is not None else (low + high) / 2 if low is not None else None
         return Target(
             start=start + offset, end=end + offset, text=block[start:end],

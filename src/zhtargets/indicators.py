@@ -25,6 +25,7 @@ __all__ = [
     "lower_is_better",
     "normalize_indicator",
     "indicator_similarity",
+    "indicator_overlap",
 ]
 
 _LEXICON = "indicators.tsv"
@@ -157,6 +158,18 @@ def _char_overlap(a: str, b: str) -> float:
     dice = 2 * common / (len(a) + len(b))
     overlap = common / min(len(a), len(b))
     return (dice + overlap) / 2
+
+
+def indicator_overlap(a: str | None, b: str | None) -> float:
+    """Character overlap of two indicator phrases, scope words stripped, in [0, 1].
+
+    Unlike :func:`indicator_similarity` it ignores canonical names, so it can
+    tell apart targets of one row that all belong to one indicator (竣工交付
+    and 主体结顶 of 安置房).
+    """
+    if not a or not b:
+        return 0.0
+    return _char_overlap(normalize_indicator(a), normalize_indicator(b))
 
 
 def indicator_similarity(a: str | None, b: str | None) -> float:

@@ -123,6 +123,14 @@ class SpanFinder:
             if span is not None:
                 yield span
 
+    def without_before_word(self, q: QuantitySpan) -> QuantitySpan:
+        """``q`` read as if its before-word belonged to the preceding word."""
+        from dataclasses import replace
+
+        return replace(q, lead_start=q.num_start, start=q.num_start, before_word=None,
+                       before_comparator=None,
+                       comparator=_comparator(q.low, q.after_word, q.approx_word, None, self.comparators))
+
     def _resolve(self, m) -> QuantitySpan | None:
         g = m.groupdict()
         unit = self.units.words.get(g["unit"]) if g["unit"] else None
