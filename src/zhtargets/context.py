@@ -8,6 +8,7 @@ All words come from ``lexicons/``; this module holds only the logic.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -53,6 +54,28 @@ def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(set(words), key=len, reverse=True))
 
 
+def _alternation(words: Iterable[str], flags: int = 0) -> regex.Pattern:
+    words = _longest_first(words) or ("(?!)",)
+    return regex.compile("|".join(w if w == "(?!)" else regex.escape(w) for w in words), flags)
+
+
+class _Stops:
+    """Finds the nearest stop character before or after a position (in C)."""
+
+    def __init__(self, chars: Iterable[str]):
+        cls = "[" + "".join(regex.escape(c) for c in sorted(set(chars))) + "]"
+        self._back = regex.compile(cls, regex.REVERSE)
+        self._forward = regex.compile(cls)
+
+    def start(self, text: str, pos: int) -> int:
+        m = self._back.search(text, max(0, pos - _WINDOW), pos)
+        return m.end() if m else max(0, pos - _WINDOW)
+
+    def end(self, text: str, pos: int) -> int:
+        m = self._forward.search(text, pos, pos + _WINDOW)
+        return m.start() if m else min(len(text), pos + _WINDOW)
+
+
 class ContextRules:
     """Lexicon-driven context rules; one instance per extractor."""
 
@@ -75,39 +98,33 @@ class ContextRules:
         self.date_units = frozenset(nt.get("date_unit", ()))
         self.scope_verbs = _longest_first(nt.get("scope_verb", ()))
         self.frequency_units = frozenset(nt.get("frequency_unit", ()))
-        self.boundaries = frozenset(lines("boundaries.txt")) | {"\n"}
+        boundaries = frozenset(lines("boundaries.txt")) | {"\n"}
+        self._segment = _Stops(boundaries)             # indicator phrase: 、 cuts lists
+        self._clause = _Stops(boundaries - _IN_CLAUSE)  # clause: between , ; 。
+        self._sentence = _Stops(_SENTENCE_END)
         self.hedges = {w: role for w, role in table("hedges.tsv", 2)}
-        self.hedge_words = _longest_first(self.hedges)
+        self._hedge_re = _alternation(self.hedges, regex.REVERSE)
         kinds = {w: (k, int(s)) for w, k, s in table("kind_words.tsv", 3)}
         self.change_words = _longest_first(w for w, (k, _) in kinds.items() if k == "change")
         self.level_words = _longest_first(w for w, (k, _) in kinds.items() if k == "level")
+        self._level_cue = _alternation(w for w in self.level_words if len(w) > 1)
         self.stock_words = _longest_first(w for w, (k, _) in kinds.items() if k == "stock")
         self.flow_words = _longest_first(w for w, (k, _) in kinds.items() if k == "amount")
+        self._flow_cue = _alternation(self.flow_words)
         self.stock_classifiers = frozenset(w for w, (k, _) in kinds.items() if k == "stock_classifier")
         self.kinds = kinds
         trims = table("indicator_trim.tsv", 2)
-        self.trim_lead = _longest_first(w for end, w in trims if end == "lead")
         self.trim_trail = _longest_first(w for end, w in trims if end == "trail")
-        self.money_words = _longest_first(lines("money_words.txt"))
-        self.per_words = sorted(table("per_words.tsv", 2), key=lambda r: -len(r[0]))
+        lead = _alternation(w for end, w in trims if end == "lead").pattern
+        trail = _alternation(self.trim_trail).pattern
+        self._trim_re = regex.compile(rf"^(?:\s|{lead})+|(?:\s|{trail})+$")
+        self._money_cue = _alternation(lines("money_words.txt"))
+        self.per_words = dict(table("per_words.tsv", 2))
+        self._per_re = _alternation(self.per_words)
         self._jieba = None  # a private segmenter, built only when needed
         self.quotes = regex.compile(r"“[^“”\n]{0,16}”|《[^《》\n]{0,40}》|\"[^\"\n]{0,16}\"")
 
     # -- boundaries -------------------------------------------------------
-
-    def _segment_start(self, text: str, pos: int, stops: frozenset[str] | str) -> int:
-        lo = max(0, pos - _WINDOW)
-        i = pos - 1
-        while i >= lo and text[i] not in stops:
-            i -= 1
-        return i + 1
-
-    def _segment_end(self, text: str, pos: int, stops: frozenset[str] | str) -> int:
-        hi = min(len(text), pos + _WINDOW)
-        i = pos
-        while i < hi and text[i] not in stops:
-            i += 1
-        return i
 
     # -- is it a target at all? ----------------------------------------
 
@@ -128,7 +145,7 @@ class ContextRules:
         nxt = text[q.end] if q.end < len(text) else " "
         if prev in "+×*/#" or nxt in "+×*#" or (nxt.isascii() and nxt.isalpha()):
             return "identifier or formula"
-        if any(s <= q.num_start and q.end <= e for s, e in quoted):
+        if _inside(quoted, q.num_start, q.end):
             return "inside quotes: a name"
         if q.chinese and not q.before_word and not q.approx_word and (
                 q.unit is None or q.value is not None and q.value < 100):
@@ -178,9 +195,9 @@ class ContextRules:
 
     def read(self, text: str, q: QuantitySpan, previous: Reading | None) -> Reading:
         """Fill the record fields of a quantity already accepted as a target."""
-        seg_start = self._segment_start(text, q.lead_start, self.boundaries)
-        clause_start = self._segment_start(text, q.lead_start, self.boundaries - _IN_CLAUSE)
-        sent_start = self._segment_start(text, q.lead_start, _SENTENCE_END)
+        seg_start = self._segment.start(text, q.lead_start)
+        clause_start = self._clause.start(text, q.lead_start)
+        sent_start = self._sentence.start(text, q.lead_start)
         same_clause = previous is not None and previous.span.end >= clause_start
         same_sentence = previous is not None and previous.span.end >= sent_start
         if same_clause:
@@ -215,7 +232,7 @@ class ContextRules:
             if not q.multiplied:
                 return "dimensionless", None
             around = clause_left[-20:] + text[q.end:q.end + 4]
-            if any(w in around for w in self.money_words) or (previous and previous.unit == "yuan"):
+            if self._money_cue.search(around) or (previous and previous.unit == "yuan"):
                 return "yuan", None
             return "count", None
         if q.unit.word == "方":
@@ -250,13 +267,10 @@ class ContextRules:
         return self._jieba
 
     def _hedge(self, sentence_left: str) -> tuple[str | None, str | None]:
-        best, best_pos = None, -1
-        for w in self.hedge_words:
-            pos = sentence_left.rfind(w)
-            if pos > best_pos:
-                best, best_pos = w, pos
-        if best is None:
+        m = self._hedge_re.search(sentence_left)
+        if m is None:
             return None, None
+        best = m.group()
         role = self.hedges[best]
         return best, (role if role in ("plan", "actual") else None)
 
@@ -272,17 +286,17 @@ class ContextRules:
             for w in self.change_words:
                 if tail.endswith(w):
                     return "change", self.kinds[w][1]
-            right = text[q.end:self._segment_end(text, q.end, "。;,\n")]
+            right = text[q.end:self._clause.end(text, q.end)]
             for w in self.change_words:
                 if w in right[:12] and "率" not in right[:right.find(w)]:
                     return "change", self.kinds[w][1]
             return "level", 1
-        if unit == "ug/m**3" or q.per or any(w in clause_left for w in self.level_words if len(w) > 1):
+        if unit == "ug/m**3" or q.per or self._level_cue.search(clause_left):
             return "level", 1
         if unit in ("year", "dimensionless"):
             return "level", 1
         if q.unit is not None and q.unit.word in self.stock_classifiers and (q.before_word in self.stock_words or tail.endswith(self.stock_words)) \
-                and not any(w in clause_left for w in self.flow_words):
+                and not self._flow_cue.search(clause_left):
             return "level", 1
         return "amount", 1
 
@@ -298,7 +312,7 @@ class ContextRules:
         if len(phrase) < 2 and previous is not None:
             return previous.indicator
         if not phrase:
-            end = self._segment_end(text, q.end, self.boundaries)
+            end = self._segment.end(text, q.end)
             return self.trim(text[q.end:min(end, q.end + 24)])
         return phrase
 
@@ -309,30 +323,20 @@ class ContextRules:
         nxt = text[pos:pos + 1]
         if q.unit is None or not (_HAN.match(nxt or " ") or nxt == "“") or text.startswith(self.trim_trail, pos):
             return ""
-        end = self._segment_end(text, pos, self.boundaries - {"“", "”"})
+        end = self._segment.end(text, pos)
         return text[pos:min(end, pos + 24)]
 
     def trim(self, phrase: str) -> str:
         """Strip commitment words and verbs from both ends of an indicator phrase."""
-        phrase = phrase.strip()
-        changed = True
-        while changed and phrase:
-            changed = False
-            for w in self.trim_lead:
-                if phrase.startswith(w):
-                    phrase, changed = phrase[len(w):].lstrip(), True
-                    break
-            for w in self.trim_trail:
-                if phrase.endswith(w):
-                    phrase, changed = phrase[:-len(w)].rstrip(), True
-                    break
-        return phrase
+        while True:
+            trimmed = self._trim_re.sub("", phrase)
+            if trimmed == phrase:
+                return phrase
+            phrase = trimmed
 
     def _per(self, phrase: str) -> str | None:
-        for word, per in self.per_words:
-            if word in phrase:
-                return per
-        return None
+        m = self._per_re.search(phrase)
+        return self.per_words[m.group()] if m else None
 
     def _year(self, text: str, q: QuantitySpan, sent_start: int) -> int | None:
         line_start = text.rfind("\n", 0, q.lead_start) + 1
@@ -341,6 +345,12 @@ class ContextRules:
             if years:
                 return int(years[-1].group(1))
         return None
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) lies inside one of the sorted, disjoint ``spans``."""
+    i = bisect_right(spans, (start, float("inf"))) - 1
+    return i >= 0 and spans[i][1] >= end
 
 
 # Item numbers at the start of a line (79.实施…) are layout, not indicator.

@@ -345,7 +345,7 @@ def _assign(preds: Sequence[Record], slots: Mapping[str, list[_Slot]]) -> dict[i
             overlap = _overlap(p["start"], p["end"], slot)
             if overlap > 0:
                 candidates.append((overlap, i, slot))
-    candidates.sort(key=lambda c: -c[0])  # stable: slot order survives
+    candidates.sort(key=lambda c: (-c[0], c[1]))  # stable: slot order survives
     taken_preds: set[int] = set()
     taken_slots: set[tuple[str, int]] = set()
     assignment: dict[int, str] = {}
@@ -598,7 +598,7 @@ def _locate(slots: Mapping[str, list[_Slot]], doc: str, start: int, end: int) ->
     best, best_overlap = None, 0
     for slot in slots.get(doc, ()):
         overlap = _overlap(start, end, slot)
-        if overlap > best_overlap:
+        if overlap >= best_overlap and overlap > 0:
             best, best_overlap = slot.gold_id, overlap
     return best
 

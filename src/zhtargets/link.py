@@ -481,27 +481,28 @@ def _candidates(plan: Target, actuals: Sequence[Target], idx: Sequence[int],
         if _point(actual) is None:
             continue
         sim = _similarity(plan, actual, cross=cross)
+        same_canonical = plan_ind is not None and plan_ind == lookup_indicator(actual.indicator)
+        strong = same_canonical or sim >= _CROSS_MIN_SIMILARITY
         if cross:
-            same_canonical = plan_ind is not None and plan_ind == lookup_indicator(actual.indicator)
-            if not same_canonical and sim < _CROSS_MIN_SIMILARITY:
-                continue
-            if plan.year is not None and actual.year != plan.year:
+            if not strong or (plan.year is not None and actual.year != plan.year):
                 continue
         elif sim < _TASK_MIN_SIMILARITY:
             continue
         units = _unit_relation(plan, actual)
         why_not = _kinds_compatible(plan, actual, strict=cross)
         if why_not or units.relation == "none":
-            same_canonical = plan_ind is not None and plan_ind == lookup_indicator(actual.indicator)
-            if (same_canonical or sim >= _CROSS_MIN_SIMILARITY) and not state.blocked:
+            # Worth telling the user only when it is clearly the same indicator.
+            if strong and not state.blocked:
                 state.blocked = f"{actual.text}: {why_not or units.note}"
             continue
         score = sim * (_NESTED_WEIGHT if i in nested else 1.0)
         if units.relation != "flagged":
-            # Nearness of the figures and an identical measure word break ties
-            # between equally well named results (3个 vs 6个 留用地项目).
+            # Nearness of the figures breaks ties between equally well named
+            # results (3个 vs 6个 留用地项目).
             score += 0.1 * _closeness(plan, actual, units.factor)
         else:
+            # A comparable result of the same indicator beats one that can
+            # only be shown, not judged.
             score -= 0.2
         out.append(_Candidate(i, score, sim, units))
     return out
@@ -535,9 +536,9 @@ def _assign(plans: Sequence[Target], actuals: Sequence[Target], pidx: Sequence[i
         _add_parts(plans, actuals, pidx, aidx, nested, states, used)
 
 
-def _reached(plan: Target, value: float, fraction: float) -> bool:
+def _reached(plan: Target, value: float) -> bool:
     target = _point(plan)
-    return target is not None and value >= target * fraction
+    return target is not None and value >= target
 
 
 def _add_parts(plans: Sequence[Target], actuals: Sequence[Target], pidx: Sequence[int],
@@ -554,7 +555,7 @@ def _add_parts(plans: Sequence[Target], actuals: Sequence[Target], pidx: Sequenc
         value = _point(actuals[prim.actual])
         # The time share is applied later; a sub-count sum is only worth it
         # when the single figure falls short of the whole target.
-        if value is not None and not _reached(plan, value * prim.units.factor, 1.0):
+        if value is not None and not _reached(plan, value * prim.units.factor):
             open_plans.append(p)
     for a in aidx:
         if a in used or a in nested:
@@ -690,6 +691,12 @@ def _row(plan: Target, state: _Link, actuals: Sequence[Target], fraction: float,
         row.update(status=status, reason=reason)
         return row, spans
 
+    if _point(plan) is None:
+        row.update(status="unknown", reason=f"target {plan.text} has no number to judge against",
+                   actual_start=actuals[prim.actual].start, actual_end=actuals[prim.actual].end,
+                   actual_text=actuals[prim.actual].text, actual_count=len(cands))
+        return row, spans
+
     first = actuals[prim.actual]
     parts = sorted([prim] + state.summed, key=lambda c: actuals[c.actual].start)
     value = sum((_point(actuals[c.actual]) or 0.0) * c.units.factor for c in parts)
@@ -697,7 +704,7 @@ def _row(plan: Target, state: _Link, actuals: Sequence[Target], fraction: float,
                actual_text=" + ".join(actuals[c.actual].text for c in parts)
                + "".join(f" (= {actuals[c.actual].text})" for c in state.repeats),
                actual_value=value, actual_count=len(cands))
-    where = f"row {plan.task}" if state.scope == "task" else "other document/row"
+    where = f"row {plan.task}" if state.scope == "task" else "other document or row"
     notes = []
     if prim.units.relation == "flagged":
         row.update(status="unknown", reason=f"{where}: {first.text} not comparable ({prim.units.note})")

@@ -133,6 +133,8 @@ class SpanFinder:
 
     def _resolve(self, m) -> QuantitySpan | None:
         g = m.groupdict()
+        if not (g["unit"] or g["mult"] or g["after"] or g["pct"]):
+            return None  # a bare number (row, date part, code) is never a quantity
         unit = self.units.words.get(g["unit"]) if g["unit"] else None
         if g["pct"]:
             unit = self.units.words["%"]
@@ -153,8 +155,8 @@ class SpanFinder:
         num_start = m.start("pct") - 3 if g["pct"] else m.start("n1")
         start = m.start() if before and in_surface else num_start
         chinese = not any(c.isdigit() and c.isascii() for c in (g["pct"] or g["n1"]))
-        unit_start = m.start("unit") if g["unit"] else max(
-            m.end(k) for k in ("pct", "n1", "n2", "ap1", "mult", "ap2") if g[k])
+        # The per group always takes part (maybe empty) right after the unit slot.
+        unit_start = m.start("unit") if g["unit"] else m.start("per")
         per = (g["per"].lstrip("/") or None) if unit else None
         # Without a unit a slash belongs to something else (dates, codes).
         end = m.end() if unit or not g["per"] else m.start("per")

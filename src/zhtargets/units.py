@@ -41,6 +41,7 @@ class Units:
         self.words: dict[str, UnitWord] = words
         self._definition_files = ("units.txt", *definition_files)
         self._registry = None
+        self._parsed: dict[str, Any] = {}
 
     @property
     def registry(self):
@@ -63,7 +64,10 @@ class Units:
         """``value`` in ``unit`` as a pint Quantity (``None`` for no value)."""
         if value is None:
             return None
-        return self.registry.Quantity(float(value), self.registry.parse_units(unit))
+        parsed = self._parsed.get(unit)
+        if parsed is None:
+            parsed = self._parsed[unit] = self.registry.parse_units(unit)
+        return self.registry.Quantity(float(value), parsed)
 
     def check(self) -> list[str]:
         """Unit names of the lexicons that the registry cannot parse."""
