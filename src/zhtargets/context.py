@@ -29,6 +29,7 @@ _HAN = regex.compile(r"\p{Han}")
 _WINDOW = 120  # how far back a clause or sentence is searched
 # List commas and brackets separate the parts of one clause: 增长5.5%左右(确保5%以上).
 _IN_CLAUSE = frozenset("、()")
+_JOINERS = "和及与、"  # between list items: 分别增长5%和6.5%
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +148,8 @@ class ContextRules:
             return "identifier or formula"
         if _inside(quoted, q.num_start, q.end):
             return "inside quotes: a name"
-        if q.chinese and not q.before_word and not q.approx_word and (
-                q.unit is None or q.value is not None and q.value < 100):
+        if q.chinese and not (q.before_word or q.approx_word or q.after_word) and (
+                q.unit is None or q.value is not None and q.value < 100 and q.unit.dimension != "percent"):
             # Official prose writes counts in Arabic digits; bare Chinese numerals
             # below a hundred are names and rhetoric (两个确立, 十大攀登行动, 红十字会).
             return "Chinese numeral in a name or fixed phrase"
@@ -208,7 +209,7 @@ class ContextRules:
         unit, classifier = self._unit(text, q, clause_left, previous if same_sentence else None)
         hedge, role = self._hedge(clause_left)
         kind, sign = self._kind(text, q, unit, left, clause_left,
-                                previous if same_clause and not self.trim(left) else None)
+                                previous if same_clause and not self.trim(left).strip(_JOINERS) else None)
         indicator = self._indicator(text, q, left, unit,
                                     previous if same_sentence else None)
         comparator_word = q.after_word or q.approx_word or q.before_word

@@ -598,7 +598,7 @@ def _locate(slots: Mapping[str, list[_Slot]], doc: str, start: int, end: int) ->
     best, best_overlap = None, 0
     for slot in slots.get(doc, ()):
         overlap = _overlap(start, end, slot)
-        if overlap >= best_overlap and overlap > 0:
+        if overlap > best_overlap:
             best, best_overlap = slot.gold_id, overlap
     return best
 

@@ -63,7 +63,9 @@ __all__ = [
     "link_records",
     "period_fraction",
     "completion_verdict",
+    "Verdict",
     "LINK_COLUMNS",
+    "SPANS_ATTR",
     "STATUSES",
 ]
 
@@ -79,12 +81,12 @@ LINK_COLUMNS: tuple[str, ...] = (
 _INT_COLUMNS = ("plan_start", "plan_end", "year", "actual_start", "actual_end", "actual_count")
 _FLOAT_COLUMNS = ("target_value", "target_low", "target_high", "actual_value", "gap",
                   "ratio", "confidence")
-# Every spans of every result linked to a row, keyed by the row's index label:
-# the frame has one row per plan, the scorer counts (plan, result) pairs.
+# Key of ``df.attrs`` holding the spans of every result linked to each row, by
+# the row's index label: the frame has one row per plan, but a summed target
+# has several results and the scorer counts (plan, result) pairs.
 SPANS_ATTR = "actual_spans"
 
 _RATE_UNITS = frozenset({"percent", "percentage_point"})
-_FLOORS = frozenset({">=", ">", "="})
 _CEILINGS = frozenset({"<=", "<"})
 
 # ``~`` on anything that is not a rate: 2亿元左右 is met from 1.9亿元.
@@ -558,13 +560,14 @@ def _add_parts(plans: Sequence[Target], actuals: Sequence[Target], pidx: Sequenc
         if value is not None and not _reached(plan, value * prim.units.factor):
             open_plans.append(p)
     for a in aidx:
-        if a in used or a in nested:
+        if a in used or a in nested or actuals[a].kind != "amount":
             continue
         best: tuple[float, int, _Candidate] | None = None
         for p in open_plans:
             for c in _candidates(plans[p], actuals, [a], nested, cross=False, state=_Link()):
-                if c.units.relation == "flagged" or actuals[a].kind != "amount":
+                if c.units.relation == "flagged":
                     continue
+                # A part goes to the target it names best.
                 if best is None or c.score > best[0]:
                     best = (c.score, p, c)
         if best is not None:
@@ -591,10 +594,10 @@ def _lower_is_better(plan: Target) -> bool:
 
 
 def _judge(plan: Target, actual: float, fraction: float, tolerance: float) -> _Judgement:
-    prorate = plan.kind == "amount" and not _rate(plan)
-    f = fraction if prorate else 1.0
-    lower_better = _lower_is_better(plan)
+    # Only flows accumulate through the year; rates, levels and stocks do not.
     amount = plan.kind == "amount" and not _rate(plan)
+    f = fraction if amount else 1.0
+    lower_better = _lower_is_better(plan)
 
     if plan.comparator == "range" or plan.value is None:
         lo = plan.low * f if plan.low is not None else -math.inf

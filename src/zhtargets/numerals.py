@@ -72,9 +72,10 @@ def parse_number(text: str) -> Decimal:
             if i + 1 < len(s) and s[i + 1] == "亿" and ch == "万":
                 scale *= Decimal(table["亿"][0])
                 i += 1
-            chunk = section + (pending if pending is not None else Decimal(0))
-            if chunk == 0 and total == 0:
-                chunk = Decimal(1)
+            if pending is None and section == 0 and total == 0:
+                chunk = Decimal(1)  # a bare 万 or 亿 means one of it
+            else:
+                chunk = section + (pending if pending is not None else Decimal(0))
             if total and chunk == 0:
                 total *= scale
             else:

@@ -1,0 +1,51 @@
+"""Normalization keeps a map back to every original character."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, strategies as st
+
+from zhtargets.normalize import normalize
+
+RAW = Path(__file__).resolve().parents[1] / "corpus" / "raw"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("區(qū)發(fā)改局", "区发改局"),
+    ("車(飛)聯網 (試行)", "车(飞)联网 (试行)"),
+    ("１２．５％，", "12.5%,"),
+    ("冯 晶", "冯晶"),
+    ("重点推\n\n进城市核心区低效区块,实现连片改造", "重点推\n\n进城市核心区低效区块,实现连片改造"),
+    ("深化“上统下分、强街优社”片区改革,加大社工队伍建设力度强\n\n街优社", "深化“上统下分、强街优社”片区改革,加大社工队伍建设力度强街优社"),
+    ("序号\n\n项目名称\n\n1\n\n主要经济指标", "序号\n\n项目名称\n\n1\n\n主要经济指标"),
+    ("新增就业3万人,其中\n\n牵头单位:区人社局", "新增就业3万人,其中\n\n牵头单位:区人社局"),
+])
+def test_normalized_text(text, expected):
+    assert normalize(text).text == expected
+
+
+def test_pinyin_artifact_maps_back_whole():
+    text = "區(qū)科技局"
+    n = normalize(text)
+    assert n.text == "区科技局"
+    assert n.to_original(0, 1) == (0, 5)
+
+
+@given(st.text())
+def test_map_is_monotone_and_in_range(text):
+    n = normalize(text)
+    assert len(n.starts) == len(n.ends) == len(n.text)
+    prev_end = 0
+    for s, e in zip(n.starts, n.ends):
+        assert prev_end <= s < e <= len(text)
+        prev_end = e
+
+
+@pytest.mark.parametrize("path", sorted(RAW.glob("*.txt")), ids=lambda p: p.stem)
+def test_corpus_documents_map_back(path):
+    text = path.read_text(encoding="utf-8")
+    n = normalize(text)
+    for i in range(0, len(n.text), 7):
+        s, e = n.to_original(i, i + 1)
+        assert text[s:e]
