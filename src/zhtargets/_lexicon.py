@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-__all__ = ["lexicon_dir", "read_lines", "read_table", "LexiconError"]
+__all__ = ["lexicon_dir", "bundled_dir", "read_lines", "read_table", "LexiconError"]
 
 
 class LexiconError(ValueError):
@@ -18,15 +18,20 @@ class LexiconError(ValueError):
 
 
 @cache
-def lexicon_dir() -> Path:
+def bundled_dir(name: str) -> Path:
+    """``lexicons`` or ``corpus``: inside the installed package, or the checkout's."""
     here = Path(__file__).resolve().parent
-    for candidate in (here / "lexicons", here.parents[1] / "lexicons"):
+    for candidate in (here / name, here.parents[1] / name):
         if candidate.is_dir():
             return candidate
-    raise LexiconError(f"no lexicons/ directory next to {here}")
+    raise LexiconError(f"no {name}/ directory next to {here}")
 
 
-def _resolve(name: str | Path) -> Path:
+def lexicon_dir() -> Path:
+    return bundled_dir("lexicons")
+
+
+def resolve(name: str | Path) -> Path:
     path = Path(name)
     return path if path.is_absolute() or path.exists() else lexicon_dir() / path
 
@@ -34,7 +39,7 @@ def _resolve(name: str | Path) -> Path:
 @cache
 def read_lines(name: str | Path) -> tuple[str, ...]:
     """The entries of a one-column lexicon, in file order."""
-    path = _resolve(name)
+    path = resolve(name)
     try:
         raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -1,37 +1,192 @@
-"""Command line: ``zhtargets extract|eval``."""
+"""Command line: ``zhtargets extract | eval | tasks | link``.
+
+Every command reads UTF-8, UTF-16 and GB18030 text, takes files, folders and
+globs, reports a file it cannot read on stderr and goes on with the rest
+(exit status 1 when any file failed, 2 for usage errors).
+"""
 from __future__ import annotations
 
 import argparse
+import csv
 import json
+import logging
 import sys
 from pathlib import Path
-
-from . import Extractor
+from typing import Any, Iterable, TextIO
 
 __all__ = ["main"]
 
 
-def _jsonable(record: dict) -> dict:
-    return {k: (int(v) if isinstance(v, float) and v.is_integer() else v) for k, v in record.items()}
+def _jsonable(record: dict[str, Any]) -> dict[str, Any]:
+    """Integral floats as ints (730亿 reads 73000000000, not 7.3e10)."""
+    out = {}
+    for k, v in record.items():
+        if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
+            v = int(v)
+        elif isinstance(v, float) and v != v:  # NaN from pandas is JSON null
+            v = None
+        out[k] = v
+    return out
+
+
+def _write(records: Iterable[dict[str, Any]], fmt: str, out: TextIO) -> None:
+    if fmt == "jsonl":
+        for r in records:
+            out.write(json.dumps(_jsonable(r), ensure_ascii=False) + "\n")
+        return
+    writer = None
+    for r in records:
+        if writer is None:
+            writer = csv.DictWriter(out, fieldnames=list(r), extrasaction="ignore")
+            writer.writeheader()
+        writer.writerow(_jsonable(r))
+
+
+def _open_out(path: str | None, fmt: str) -> TextIO:
+    if path is None or path == "-":
+        return sys.stdout
+    # CSV for spreadsheets: a BOM makes Excel read UTF-8.
+    return open(path, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
+
+
+def _documents(args) -> Iterable[tuple[str, Any]]:
+    """(doc, records) per input file, with failures reported as they happen."""
+    from .batch import expand_paths, run
+
+    paths = expand_paths(args.paths)
+    for result in run(paths, args.per_file, jobs=args.jobs, progress=args.progress):
+        if result.error:
+            args.failures += 1
+            print(f"zhtargets: {result.path}: {result.error}", file=sys.stderr)
+            continue
+        yield result.doc, result.records
 
 
 def _cmd_extract(args) -> int:
-    ex = Extractor()
-    for p in args.paths:
-        path = Path(p)
-        text = path.read_text(encoding="utf-8")
-        for t in ex.extract(text):
-            rec = {"doc": path.stem, **t.to_dict()}
-            sys.stdout.write(json.dumps(_jsonable(rec), ensure_ascii=False) + "\n")
+    from .batch import extract_file
+
+    args.per_file = extract_file
+    with _open_out(args.output, args.format) as out:
+        _write((r for _, recs in _documents(args) for r in recs), args.format, out)
+    return 1 if args.failures else 0
+
+
+def _cmd_tasks(args) -> int:
+    from .batch import tasks_file
+
+    args.per_file = tasks_file
+    with _open_out(args.output, args.format) as out:
+        _write((r for _, recs in _documents(args) for r in recs), args.format, out)
+    return 1 if args.failures else 0
+
+
+def _cmd_link(args) -> int:
+    from .document import read_document
+    from .link import link_records
+
+    plan = read_document(Path(args.plan))
+    report = read_document(Path(args.report)) if args.report else None
+    df = plan.link(report, **({"period": args.period} if args.period else {}))
+    if args.format == "xlsx":
+        from .ledger import ledger_frame, to_excel
+
+        if not args.output or args.output == "-":
+            print("zhtargets link: --format xlsx needs -o FILE", file=sys.stderr)
+            return 2
+        to_excel(ledger_frame(plan.tasks_frame(), df, plan.targets), args.output)
+        return 0
+    if report is None:
+        records = link_records(df, doc=plan.name)
+    else:
+        records = [{"plan_doc": plan.name, "actual_doc": report.name, **r}
+                   for r in link_records(df)]
+    with _open_out(args.output, args.format) as out:
+        _write(records, args.format, out)
     return 0
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="zhtargets")
+def _cmd_eval(args) -> int:
+    from ._lexicon import bundled_dir
+    from .batch import link_file
+    from .evaluate import format_report, read_jsonl, score
+
+    corpus = bundled_dir("corpus")
+    raw = Path(args.raw) if args.raw else corpus / "raw"
+    gold = Path(args.gold) if args.gold else corpus / "gold"
+    if args.pred:
+        preds = read_jsonl(args.pred)
+        links = read_jsonl(args.links) if args.links else None
+    else:
+        args.paths, args.per_file = [str(raw)], _extract_and_link
+        preds, links = [], []
+        for _, (recs, doc_links) in _documents(args):
+            preds.extend(recs)
+            links.extend(doc_links)
+    result = score(raw, gold, preds, links or None)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        print(format_report(result))
+    return 1 if args.failures else 0
+
+
+def _extract_and_link(path) -> tuple[list, list]:
+    from .batch import extract_file, link_file
+
+    return extract_file(path), link_file(path)
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="zhtargets", description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("extract", help="extract target records")
-    p.add_argument("paths", nargs="+")
+
+    def batch_options(p):
+        p.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (0: one per CPU)")
+        p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                       help="progress bar on stderr (default: when stderr is a terminal)")
+
+    p = sub.add_parser("extract", help="target records of each document")
+    p.add_argument("paths", nargs="+", help="files, folders (all *.txt) or globs")
     p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    p.add_argument("-o", "--output", help="write here instead of stdout")
+    batch_options(p)
     p.set_defaults(func=_cmd_extract)
-    args = ap.parse_args(argv)
-    return args.func(args)
+
+    p = sub.add_parser("tasks", help="the tasks of each document (number, leads, cells)")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--format", choices=["jsonl", "csv"], default="csv")
+    p.add_argument("-o", "--output")
+    batch_options(p)
+    p.set_defaults(func=_cmd_tasks)
+
+    p = sub.add_parser("link", help="planned targets beside their reported results")
+    p.add_argument("plan", help="the plan document (or a completion table)")
+    p.add_argument("report", nargs="?", help="a separate report document")
+    p.add_argument("--format", choices=["jsonl", "csv", "xlsx"], default="jsonl")
+    p.add_argument("--period", help="the report's period, e.g. 1-9月, 上半年")
+    p.add_argument("-o", "--output")
+    p.set_defaults(func=_cmd_link)
+
+    p = sub.add_parser("eval", help="score the bundled corpus against its gold")
+    p.add_argument("--raw", help="folder of documents (default: the bundled corpus)")
+    p.add_argument("--gold", help="folder of gold *.jsonl (default: the bundled gold)")
+    p.add_argument("--pred", help="score this JSONL instead of extracting")
+    p.add_argument("--links", help="with --pred: link JSONL to score")
+    p.add_argument("--json", action="store_true", help="print the full result as JSON")
+    batch_options(p)
+    p.set_defaults(func=_cmd_eval)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    # jieba announces its dictionary on stderr; users of a CLI do not need that.
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    args = _parser().parse_args(argv)
+    args.failures = 0
+    try:
+        return args.func(args)
+    except BrokenPipeError:
+        return 0
+    except (OSError, ValueError) as exc:
+        print(f"zhtargets {args.command}: {exc}", file=sys.stderr)
+        return 1

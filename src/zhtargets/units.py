@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
-from ._lexicon import LexiconError, read_lines, read_table
+from ._lexicon import LexiconError, read_lines, read_table, resolve
 
 __all__ = ["UnitWord", "Units"]
 
@@ -49,12 +49,10 @@ class Units:
         if self._registry is None:
             import pint
 
-            from ._lexicon import _resolve
-
             reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
             for name in self._definition_files:
                 try:
-                    reg.load_definitions(str(_resolve(name)))
+                    reg.load_definitions(str(resolve(name)))
                 except Exception as exc:  # pint raises many types for bad lines
                     raise LexiconError(f"unit definitions {name}: {exc}") from exc
             self._registry = reg
