@@ -142,7 +142,7 @@ def corrupt(p: dict, rng: random.Random) -> dict:
         elif p["unit"] == "yuan":
             p["unit"] = "CNY"
     elif how == "comparator":
-        p["comparator"] = "~" if p["comparator"] != "~" else "="
+        p["comparator"] = rng.choice([c for c in ("~", "=", "range", ">=") if c != p["comparator"]])
     elif how == "same_class":  # > for >= is not an error
         p["comparator"] = {">=": ">", ">": ">=", "<=": "<", "<": "<="}.get(p["comparator"], p["comparator"])
     elif how == "kind":
@@ -307,6 +307,17 @@ def test_links_match_reference(reference, gold, texts, tmp_path, name):
         assert 0 < ours["links"]["precision"] < 1 and 0 < ours["links"]["status_acc"] < 1
 
 
+def test_last_status_for_a_plan_counts(reference, gold, texts, tmp_path):
+    link = perfect_links(gold, texts)[0]
+    wrong = "not_met" if link["status"] != "not_met" else "met"
+    for order in ([{**link, "status": wrong}, link], [link, {**link, "status": wrong}]):
+        ours = score(RAW, GOLD, [], order)["links"]
+        assert_same(ours, reference_result(reference, tmp_path, [], order)["links"])
+    judged = sum(1 for g in gold if g["role"] == "plan" and "actual_ids" in g and not g["borderline"])
+    assert score(RAW, GOLD, [], [{**link, "status": wrong}, link])["links"]["status_acc"] == 1 / judged
+    assert score(RAW, GOLD, [], [link, {**link, "status": wrong}])["links"]["status_acc"] == 0
+
+
 # --------------------------------------------------------------------------
 # A fixture scored by hand
 #
@@ -314,11 +325,11 @@ def test_links_match_reference(reference, gold, texts, tmp_path, name):
 #   2024年重点工作
 #   1.到2025年，地区生产总值增长6%以上，固定资产投资达到120亿元。
 #   2.打造两大商圈，新增学位2000个。
-#   3.建成口袋公园10个左右。
+#   3.建成口袋公园8-10个。
 #   附：新增学位2000个。
 # gold: demo-1 6%以上 (year 2025), demo-2 120亿元 (year 2025), demo-3 两大
 # (borderline), demo-4 2000个 (its clause is repeated on the 附 line),
-# demo-5 10个左右.
+# demo-5 8-10个 (a range).
 
 def fixture_text() -> str:
     return (FIXTURE / "raw" / "demo.txt").read_text(encoding="utf-8")
@@ -379,7 +390,7 @@ def test_fixture_scored_by_hand(reference, tmp_path):
     # exact_record_f1 = 2 * 2 / (predicted - ignored + gold) = 4 / (7 - 2 + 4) = 4/9.
     assert result["exact_record_f1"] == pytest.approx(4 / 9)
     assert result["per_doc"] == {"demo": {"gold": 4, "tp": 3, "recall": 0.75}}
-    assert result["missed"] == ["10个左右 | 建成口袋公园10个左右"]
+    assert result["missed"] == ["8-10个 | 建成口袋公园8-10个"]
     assert result["false_positives"] == ["2024", "2025"]
     assert_same(result, reference_result(reference, tmp_path, preds, raw=raw, gold=gold_dir))
 
@@ -458,6 +469,11 @@ def test_value_comparison_matches_reference(reference, p, g, scale):
     if scale != 1 and g["value"] is not None:
         p = {**p, "value": g["value"] * scale}
     assert evaluate._value_ok(p, g) == reference.value_ok(p, g)
+
+
+@given(st.sampled_from([">=", ">", "<=", "<", "~", "=", "range", "?", None, 3]))
+def test_comparator_classes_match_reference(reference, comparator):
+    assert evaluate._comparator_class(comparator) == reference.comparator_class(comparator)
 
 
 # --------------------------------------------------------------------------

@@ -56,13 +56,34 @@ class Document:
         df.insert(0, "doc", self.name)
         return df.astype({"doc": "string"})
 
+    @cached_property
+    def unique_targets(self) -> tuple[Target, ...]:
+        """The targets with repeated content (a page holding its table twice,
+        a duplicated paragraph) counted once: the first copy is kept."""
+        seen: set[tuple] = set()
+        out = []
+        for t in self.targets:
+            if t.task is not None:
+                task = self.structure.task(t.task)
+                spans = [(task.start, task.end), (task.completion_start, task.completion_end)]
+                if any(s is not None and s <= t.start < e for s, e in spans):
+                    out.append(t)
+                continue
+            key = (t.text, t.indicator, t.value, t.low, t.role)
+            if key not in seen:
+                seen.add(key)
+                out.append(t)
+        return tuple(out)
+
     @property
     def plans(self) -> list[Target]:
-        return [t for t in self.targets if t.role == "plan"]
+        """Planned targets, each once (see :attr:`unique_targets`)."""
+        return [t for t in self.unique_targets if t.role == "plan"]
 
     @property
     def actuals(self) -> list[Target]:
-        return [t for t in self.targets if t.role == "actual"]
+        """Reported results, each once (see :attr:`unique_targets`)."""
+        return [t for t in self.unique_targets if t.role == "actual"]
 
     @cached_property
     def completions(self) -> dict[str, str]:
@@ -150,3 +171,38 @@ class _RoleReader:
             return "actual" if cell == "completion" else "plan"
         i = bisect_right(self._starts, offset) - 1
         return self._roles[i] if i >= 0 else self.default
+
+
+# Per-file jobs for the command line and batch runs: top-level functions so
+# worker processes can receive them.
+
+def target_records(path: str | Path) -> list[dict]:
+    """A document file's targets as dicts (with ``doc``), roles and tasks set."""
+    from .batch import _extractor
+
+    d = read_document(Path(path), extractor=_extractor())
+    return [{"doc": d.name, **t.to_dict()} for t in d.targets]
+
+
+def task_records(path: str | Path) -> list[dict]:
+    """A document file's tasks as dicts (with ``doc``)."""
+    d = read_document(Path(path), extractor=_no_targets())
+    return [{"doc": d.name, **row} for row in d.tasks_frame().to_dict("records")]
+
+
+def link_file_records(path: str | Path) -> list[dict]:
+    """Links of a completion table's plans to its own reported results."""
+    from .batch import _extractor
+    from .link import link_records
+
+    d = read_document(Path(path), extractor=_extractor())
+    if not d.completions:
+        return []
+    return link_records(d.link(), doc=d.name)
+
+
+class _no_targets:
+    """An extractor stand-in for reading structure alone."""
+
+    def extract(self, text: str) -> list[Target]:
+        return []

@@ -210,6 +210,11 @@ def _is_number(x: object) -> bool:
     return x is None or (isinstance(x, (int, float)) and not isinstance(x, bool))
 
 
+def _check_doc(kind: str, index: int, rec: Record) -> None:
+    if not isinstance(rec["doc"], str):
+        raise ValueError(f"{kind} {index}: 'doc' must be a string, got {rec['doc']!r}")
+
+
 def _check_span(kind: str, index: int, rec: Record, start_key: str, end_key: str) -> None:
     start, end = rec[start_key], rec[end_key]
     if not (_is_int(start) and _is_int(end)):
@@ -227,8 +232,7 @@ def _checked_predictions(predictions: Iterable[Record]) -> list[Record]:
         missing = [k for k in ("doc", "start", "end") if k not in p]
         if missing:
             raise ValueError(f"prediction {index}: missing {', '.join(missing)}")
-        if not isinstance(p["doc"], str):
-            raise ValueError(f"prediction {index}: 'doc' must be a string, got {p['doc']!r}")
+        _check_doc("prediction", index, p)
         _check_span("prediction", index, p, "start", "end")
         bad = [k for k in ("value", "low", "high") if not _is_number(p.get(k))]
         if bad:
@@ -248,6 +252,7 @@ def _checked_links(links: Iterable[Record]) -> list[Record]:
         missing = [k for k in needed if k not in link]
         if missing:
             raise ValueError(f"link {index}: missing {', '.join(missing)}")
+        _check_doc("link", index, link)
         _check_span("link", index, link, "plan_start", "plan_end")
         if link.get("actual_start") is not None:
             _check_span("link", index, link, "actual_start", "actual_end")
@@ -279,8 +284,8 @@ def _surface_offsets(clause: str, surface: str) -> list[int]:
     def inside_number(i: int) -> bool:
         before = clause[i - 1] if i > 0 else ""
         after = clause[i + len(surface)] if i + len(surface) < len(clause) else ""
-        return ((surface[0] in _NUMBER_CHARS and before in _NUMBER_CHARS and before != "")
-                or (surface[-1] in _NUMBER_CHARS and after in _NUMBER_CHARS and after != ""))
+        return ((surface[0] in _NUMBER_CHARS and before in _NUMBER_CHARS)
+                or (surface[-1] in _NUMBER_CHARS and after in _NUMBER_CHARS))
 
     found = _occurrences(clause, surface)
     return [i for i in found if not inside_number(i)] or found
@@ -305,7 +310,7 @@ def _gold_spans(gold: Sequence[Record], texts: Mapping[str, str]) -> dict[str, l
         in_doc = _occurrences(texts[doc], clause)
         n = len(records)
         for i, g in enumerate(records):
-            if n == 1 or len(in_clause) >= n:
+            if len(in_clause) >= n:  # always so for a lone record
                 offset, starts = in_clause[min(i, len(in_clause) - 1)], in_doc
             else:
                 offset, starts = in_clause[0], in_doc[i::n]
@@ -537,7 +542,8 @@ def score(raw_dir: StrPath, gold_dir: StrPath, predictions: Iterable[Record],
 
     Raises:
         GoldError: for gold that cannot be scored (``file:line: reason``).
-        ValueError: for a malformed prediction or link, naming its index.
+        ValueError: for a malformed prediction or link, naming its index
+            (its 0-based position in ``predictions`` or ``links``).
     """
     preds = _checked_predictions(predictions)
     link_list = None if links is None else _checked_links(links)
