@@ -7,13 +7,33 @@
 from __future__ import annotations
 
 from functools import cache
+from importlib import import_module
+from typing import Any
 
 from .extractor import Extractor
 from .frame import to_frame
 from .records import Target
 
-__all__ = ["Extractor", "Target", "extract", "to_frame"]
+__all__ = [
+    "Extractor", "Target", "extract", "to_frame",
+    "Document", "read_document", "read_text", "link", "render",
+    "to_excel", "plot_targets", "plot_summary",
+]
 __version__ = "0.1.0"
+
+# Names whose modules pull in heavier dependencies (matplotlib, openpyxl) load
+# on first use, so `import zhtargets` stays quick.
+_LAZY = {
+    "Document": "document", "read_document": "document", "read_text": "_io",
+    "link": "link", "render": "render", "to_excel": "ledger",
+    "plot_targets": "plots", "plot_summary": "plots",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'zhtargets' has no attribute {name!r}")
 
 
 @cache
@@ -25,6 +45,6 @@ def extract(text: str) -> list[Target]:
     """Every quantitative target or reported result in ``text``, sorted by start.
 
     Uses a default :class:`Extractor` built on first call; build your own
-    ``Extractor(lexicons=...)`` to add words.
+    ``Extractor(lexicons=...)`` to add words.  ``[]`` when nothing is found.
     """
     return _default().extract(text)
