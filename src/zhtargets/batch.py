@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ Task = Callable[[Path], Outcome]
 # evenly loaded at the end of a batch and the progress bar moving.
 _MAX_CHUNK = 16
 _CHUNKS_PER_WORKER = 4
+_WARM_UP_TEXT = "全年签约项目约50个，地区生产总值增长5%左右，粮食产量稳定在300万吨以上。"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,13 +104,41 @@ def _texts_under(directory: Path) -> list[Path]:
     return sorted(found)
 
 
+def warm_extractor() -> None:
+    """Build this process's default Extractor and load its lazy parts.
+
+    The default initializer of :func:`run`'s worker processes.
+    """
+    # The Extractor loads some resources (jieba's dictionary, over a second)
+    # only when a sentence needs them; one such sentence makes every worker
+    # pay that before its first file instead of inside someone's document.
+    _package().extract(_WARM_UP_TEXT)
+
+
+def extract_file(path: str | os.PathLike[str]) -> list[Record]:
+    """Read one document and return its targets as dicts with a ``doc`` field first."""
+    path = Path(path)
+    text = read_text(path)
+    doc = doc_id(path)
+    return [{"doc": doc, **target.to_dict()} for target in _package().extract(text)]
+
+
+def _package() -> Any:
+    # zhtargets.extract keeps one Extractor per process, shared with every
+    # other caller there, so workers build it once.  Imported late because
+    # the package's __init__ may import this module.
+    import zhtargets
+
+    return zhtargets
+
+
 def run(
     paths: Iterable[str | os.PathLike[str]],
     func: FileFunc,
     *,
     jobs: int = 1,
     progress: bool | None = None,
-    initializer: Callable[[], object] | None = None,
+    initializer: Callable[[], object] | None = warm_extractor,
 ) -> Iterator[BatchResult]:
     """Apply ``func`` to each path and yield one result per path, in order.
 
@@ -122,14 +151,12 @@ def run(
         progress: draw a progress bar on stderr; ``None`` draws it only when
             stderr is a terminal.
         initializer: run once in each worker process before its first file;
-            defaults to :func:`warm_extractor` when ``func`` is
-            :func:`extract_file`.
+            ``None`` for none.  The default readies ``zhtargets.extract``,
+            which :func:`extract_file` and the document readers use.
     """
     files = [Path(p) for p in paths]
     # Checked here, not inside the generator, so a bad value fails at the call.
     workers = _worker_count(jobs, len(files))
-    if initializer is None and func is extract_file:
-        initializer = warm_extractor
     return _results(files, partial(_guarded, func), workers, initializer, progress)
 
 
@@ -177,7 +204,9 @@ def _outcomes(
 
 def _guarded(func: FileFunc, path: Path) -> Outcome:
     try:
-        return list(func(path)), None
+        records = func(path)
+        # A generator cannot be sent back from a worker process.
+        return (list(records) if isinstance(records, Iterator) else records), None
     except InputError as exc:
         return [], _input_error_message(path, exc)
     except Exception as exc:  # noqa: BLE001 - one failing document must not end the batch
@@ -198,26 +227,3 @@ def _progress_bar(total: int, progress: bool | None) -> Any:
 
     show = sys.stderr.isatty() if progress is None else progress
     return tqdm(total=total, disable=not show, file=sys.stderr, unit="doc")
-
-
-@cache
-def _extractor() -> Any:
-    # One Extractor per process: building it loads lexicons and compiles
-    # patterns, which costs far more than extracting from a typical document.
-    # Imported lazily because the package's __init__ may import this module.
-    from zhtargets import Extractor
-
-    return Extractor()
-
-
-def warm_extractor() -> None:
-    """Build this process's Extractor now (a worker initializer)."""
-    _extractor()
-
-
-def extract_file(path: str | os.PathLike[str]) -> list[Record]:
-    """Read one document and return its targets as dicts with a ``doc`` field first."""
-    path = Path(path)
-    text = read_text(path)
-    doc = doc_id(path)
-    return [{"doc": doc, **target.to_dict()} for target in _extractor().extract(text)]

@@ -102,11 +102,14 @@ def _wrapped_breaks(text: str) -> list[tuple[int, int]]:
     line_start = 0
     for m in _LINE_BREAK.finditer(text):
         line = text[line_start:m.start()]
+        # The 、 of a heading number (三、) is no clause mark of prose.
+        marker = guard.match(line)
+        body = line[marker.end():] if marker else line
         nxt = m.end()
         line_start = nxt
         if (len(line) >= _MIN_WRAPPED_LINE and line[-1] not in _SENTENCE_END
                 and line[-1] not in _CLAUSE_MARK
-                and any(c in _CLAUSE_MARK for c in line)
+                and any(c in _CLAUSE_MARK for c in body)
                 and nxt < len(text) and regex.match(_HAN, text[nxt])
                 and not guard.match(text, nxt)):
             out.append((m.start(), m.end()))

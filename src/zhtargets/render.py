@@ -49,7 +49,7 @@ _KIND_NAMES: Mapping[str, str] = MappingProxyType({
 _CSS = """
 .zt-doc { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC",
   "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif; font-size: 15px;
-  line-height: 2.1; color: #222; max-width: 60em; }
+  line-height: 1.9; color: #222; max-width: 60em; }
 .zt-doc .zt-text { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; }
 .zt-doc mark.zt-target { padding: 0.1em 0.3em; margin: 0 0.1em; border-radius: 0.3em;
   color: inherit; border: 2px none #555; box-decoration-break: clone;
@@ -90,8 +90,8 @@ class Rendered:
         fragment: the same view as an embeddable ``<div>`` with its ``<style>``;
             this is what notebooks show.
         marked: how many targets got a ``<mark>``.
-        skipped: targets left out because their span lies outside the text
-            or is empty.
+        skipped: targets left out because their span lies outside the text,
+            is empty, or lies wholly inside marks it crosses.
     """
 
     html: str
@@ -125,13 +125,12 @@ def _get(record: Any, name: str) -> Any:
         value = record.get(name)
     else:
         value = getattr(record, name, None)
-    # Frames hand back pandas NA / NaN for missing cells; treat them as absent.
+    # Frames hand back NaN or pandas NA for missing cells: NaN is unequal to
+    # itself, and NA refuses to be a truth value.
     try:
         if value is not None and value != value:
             return None
     except (TypeError, ValueError):
-        return None
-    if type(value).__name__ == "NAType":
         return None
     return value
 

@@ -229,6 +229,7 @@ class _Lexicon:
     suffixes: tuple[str, ...]
     prefixes: tuple[str, ...]
     collectives: tuple[str, ...]
+    closings: tuple[str, ...]
     breaks: tuple[str, ...]
 
 
@@ -272,6 +273,7 @@ def _lexicon() -> _Lexicon:
         suffixes=tuple(sorted((w for w, k in units if k == "suffix"), key=len, reverse=True)),
         prefixes=tuple(w for w, k in units if k == "prefix"),
         collectives=tuple(w for w, k in units if k == "collective"),
+        closings=tuple(sorted((w for w, k in units if k == "closing"), key=len, reverse=True)),
         breaks=read_lines("structure_breaks.txt"),
     )
 
@@ -335,6 +337,17 @@ def _heading(line: str, lex: _Lexicon) -> _Heading | None:
     return None
 
 
+def _title(text: str, lex: _Lexicon) -> str:
+    """A heading line without a paragraph glued to it (三、…建设各位代表，…)."""
+    cut = min((i for b in lex.breaks if (i := text.find(b, 1)) > 0), default=len(text))
+    return text[:cut].rstrip()
+
+
+def _section_ref(line: _Line, number: int | None, lex: _Lexicon) -> _SectionRef:
+    title = _title(line.text, lex)
+    return _SectionRef(title, number, line.start, line.start + len(title))
+
+
 def _is_prose(text: str) -> bool:
     return any(c in _CLAUSE_PUNCT for c in text) or text[-1] in _SENTENCE_END
 
@@ -379,7 +392,14 @@ def _strip_notes(text: str, lex: _Lexicon) -> str:
 
 
 def _units(text: str, lex: _Lexicon) -> tuple[str, ...]:
-    return tuple(_split_outside_parens(_strip_notes(text, lex)))
+    out = []
+    for part in _split_outside_parens(_strip_notes(text, lex)):
+        for closing in lex.closings:
+            if part.endswith(closing) and len(part) > len(closing):
+                part = part[:-len(closing)]
+                break
+        out.append(part)
+    return tuple(out)
 
 
 def _is_unit_line(text: str, lex: _Lexicon) -> bool:
@@ -455,13 +475,21 @@ def _is_leader_line(text: str, lex: _Lexicon) -> bool:
 # Raw tasks, before repeats are merged
 # --------------------------------------------------------------------------
 
+@dataclass(frozen=True, slots=True)
+class _SectionRef:
+    title: str
+    number: int | None
+    start: int  # normalized offsets of the heading line
+    end: int
+
+
 @dataclass(slots=True)
 class _Raw:
     """A task as parsed, with normalized offsets."""
 
     number: int | None
     path: tuple[int | None, ...]
-    section: tuple[str, int | None, int, int] | None  # title, number, start, end
+    section: _SectionRef | None
     group: str | None
     plan: tuple[int, int]
     extent: tuple[int, int]
@@ -471,7 +499,7 @@ class _Raw:
     participating: tuple[str, ...] = ()
     responsible: tuple[str, ...] = ()
     section_leaders: tuple[str, ...] = ()
-    labelled: bool = False
+    labelled: bool = False  # outline: the task has its own unit label
     parent: int | None = None  # id of the enclosing outline block
 
 
@@ -515,13 +543,21 @@ def _find_headers(lines: Sequence[_Line], lex: _Lexicon) -> list[tuple[int, int,
     return out
 
 
-def _row_number(line: _Line, previous: int | None) -> int | None:
+def _row_number(line: _Line, previous: int | None, restart: bool = True) -> int | None:
+    """The row number on ``line`` if it continues the numbering after ``previous``.
+
+    A bare number elsewhere in the sequence is cell content (a count on its
+    own line), not a row.  With ``restart`` a 1 also opens a row, as when a
+    scraped page repeats the table.
+    """
     if _DIGITS_LINE.fullmatch(line.text) is None:
         return None
     n = int(line.text)
     if previous is None:
         return n if 0 < n <= _MAX_ROW_GAP else None
-    return n if previous < n <= previous + _MAX_ROW_GAP or n == 1 else None
+    if previous < n <= previous + _MAX_ROW_GAP or (restart and n == 1):
+        return n
+    return None
 
 
 def _unit_cells(cells: Sequence[_Line], i: int, lex: _Lexicon,
@@ -548,7 +584,7 @@ def _unit_cells(cells: Sequence[_Line], i: int, lex: _Lexicon,
         elif _is_unit_line(line.text, lex):
             if (out and not line.text.startswith(lex.prefixes + lex.collectives)
                     and _is_unit_name(out[-1][0] + line.text, lex)
-                    and known.count(out[-1][0] + line.text) > 0):
+                    and out[-1][0] + line.text in known):
                 text, start, _ = out[-1]
                 out[-1] = (text + line.text, start, line.end)
             else:
@@ -559,8 +595,21 @@ def _unit_cells(cells: Sequence[_Line], i: int, lex: _Lexicon,
     return out, i
 
 
+@dataclass(slots=True)
+class _Row:
+    """The cells of one table row; offsets normalized."""
+
+    group: str | None
+    plan: tuple[int, int]
+    end: int
+    leaders: tuple[str, ...] = ()
+    lead_units: tuple[str, ...] = ()
+    participating: tuple[str, ...] = ()
+    completion: tuple[int, int] | None = None
+
+
 def _parse_row(cells: Sequence[_Line], roles: Sequence[str], lex: _Lexicon,
-               known: str) -> dict | None:
+               known: str) -> _Row | None:
     """Assign the lines of one flattened row to the header's columns."""
     wanted = set(roles)
     if not cells:
@@ -574,9 +623,7 @@ def _parse_row(cells: Sequence[_Line], roles: Sequence[str], lex: _Lexicon,
     group = None
     if "group" in wanted and len(text_cells) >= 2 and _is_heading_like(text_cells[0].text):
         group = text_cells.pop(0).text
-    row: dict = {"group": group,
-                 "plan": (text_cells[0].start, text_cells[-1].end),
-                 "end": text_cells[-1].end}
+    row = _Row(group, (text_cells[0].start, text_cells[-1].end), text_cells[-1].end)
     i = k
     leaders: list[str] = []
     while "leader" in wanted and i < len(cells) and _is_leader_line(cells[i].text, lex):
@@ -597,12 +644,12 @@ def _parse_row(cells: Sequence[_Line], roles: Sequence[str], lex: _Lexicon,
             lead_units.extend(_units(text, lex))
         for text, _, _ in units[split:]:
             participating.extend(_units(text, lex))
-        row["end"] = units[-1][2]
+        row.end = units[-1][2]
     elif leaders:
-        row["end"] = cells[i - 1].end
-    row["leaders"] = tuple(dict.fromkeys(leaders))
-    row["lead_units"] = tuple(dict.fromkeys(lead_units))
-    row["participating"] = tuple(dict.fromkeys(participating))
+        row.end = cells[i - 1].end
+    row.leaders = tuple(dict.fromkeys(leaders))
+    row.lead_units = tuple(dict.fromkeys(lead_units))
+    row.participating = tuple(dict.fromkeys(participating))
     if "completion" in wanted and i < len(cells):
         rest = cells[i:]
         # The first completion line may be terse (已完成); later lines must
@@ -611,8 +658,8 @@ def _parse_row(cells: Sequence[_Line], roles: Sequence[str], lex: _Lexicon,
             j = 1
             while j < len(rest) and _is_prose(rest[j].text) and not _is_break(rest[j].text, lex):
                 j += 1
-            row["completion"] = (rest[0].start, rest[j - 1].end)
-            row["end"] = rest[j - 1].end
+            row.completion = (rest[0].start, rest[j - 1].end)
+            row.end = rest[j - 1].end
     return row
 
 
@@ -628,7 +675,7 @@ def _parse_tables(lines: Sequence[_Line], text: str, lex: _Lexicon) -> list[_Raw
 def _parse_table(lines: Sequence[_Line], lo: int, hi: int, roles: Sequence[str],
                  text: str, lex: _Lexicon) -> Iterator[_Raw]:
     previous: int | None = None
-    section: tuple[str, int | None, int, int] | None = None
+    section: _SectionRef | None = None
     group: str | None = None
     i = lo
     while i < hi:
@@ -637,7 +684,7 @@ def _parse_table(lines: Sequence[_Line], lo: int, hi: int, roles: Sequence[str],
         nxt = lines[i + 1] if i + 1 < hi else None
         if (heading is not None and heading.level == 1 and nxt is not None
                 and _row_number(nxt, previous) is not None):
-            section = (line.text, heading.number, line.start, line.end)
+            section = _section_ref(line, heading.number, lex)
             group = None
             i += 1
             continue
@@ -647,7 +694,7 @@ def _parse_table(lines: Sequence[_Line], lo: int, hi: int, roles: Sequence[str],
             continue
         j = i + 1
         while j < hi:
-            if _row_number(lines[j], number) is not None and lines[j].text != "1":
+            if _row_number(lines[j], number, restart=False) is not None:
                 break
             if _is_break(lines[j].text, lex):
                 break
@@ -658,13 +705,15 @@ def _parse_table(lines: Sequence[_Line], lo: int, hi: int, roles: Sequence[str],
             j += 1
         row = _parse_row(lines[i + 1:j], roles, lex, text)
         if row is not None:
-            if row["group"] is not None:
-                group = row["group"]
-            yield _Raw(number=number, path=(number,), section=section, group=group,
-                       plan=row["plan"], extent=(line.start, row["end"]),
-                       completion=row.get("completion"), leaders=row["leaders"],
-                       lead_units=row["lead_units"], participating=row["participating"],
-                       labelled=bool(row["lead_units"]))
+            if row.group is not None:
+                group = row.group
+            # Tables that restart their numbering in each section need the
+            # section number to tell rows apart.
+            path = (number,) if section is None else (section.number, number)
+            yield _Raw(number=number, path=path, section=section, group=group,
+                       plan=row.plan, extent=(line.start, row.end),
+                       completion=row.completion, leaders=row.leaders,
+                       lead_units=row.lead_units, participating=row.participating)
             previous = number
         i = j
 
@@ -685,6 +734,7 @@ class _Block:
     extent_end: int
     children: int = 0
     closed: bool = False  # a label or non-prose line ended the text
+    completion: tuple[int, int] | None = None
     labels: dict[str, str] = field(default_factory=dict)
     last_child_number: dict[int, int | None] = field(default_factory=dict)
 
@@ -749,9 +799,13 @@ def _parse_outline(lines: Sequence[_Line], lex: _Lexicon) -> list[_Raw]:
             continue
         label = lex.label_re.match(line.text)
         role = lex.labels.get(label.group("label")) if label else None
-        if role is not None and role != "plan":
-            current.labels[role] = (current.labels.get(role, "") + "、"
-                                    if role in current.labels else "") + line.text[label.end():]
+        if label is not None and role is not None and role != "plan":
+            value = line.text[label.end():]
+            before_value = current.labels.get(role)
+            current.labels[role] = value if before_value is None else f"{before_value}、{value}"
+            if role == "completion" and value:
+                current.completion = (line.start + label.end(), line.end)
+            # Labels follow the task text: later paragraphs are not part of it.
             current.closed = True
             current.extent_end = line.end
         elif _is_break(line.text, lex):
@@ -775,11 +829,12 @@ def _parse_outline(lines: Sequence[_Line], lex: _Lexicon) -> list[_Raw]:
             p = p.parent
         ancestors.reverse()
         top = ancestors[0] if ancestors else None
-        section = None if top is None else (top.line.text, top.number, top.line.start, top.line.end)
-        group = ancestors[-1].line.text if len(ancestors) >= 2 else None
+        section = None if top is None else _section_ref(top.line, top.number, lex)
+        group = _title(ancestors[-1].line.text, lex) if len(ancestors) >= 2 else None
         raw = _Raw(number=b.number, path=tuple(a.number for a in ancestors) + (b.number,),
                    section=section, group=group, plan=(b.title_start, b.text_end),
-                   extent=(b.line.start, b.extent_end), parent=b.parent.id if b.parent else None)
+                   extent=(b.line.start, b.extent_end), completion=b.completion,
+                   parent=b.parent.id if b.parent else None)
         _apply_labels(raw, b, lex)
         raws.append(raw)
     _backfill(raws)
@@ -846,7 +901,7 @@ def _span(norm: NormalizedText, span: tuple[int, int]) -> tuple[int, int]:
 
 
 def _key(raw: _Raw, text: str) -> tuple:
-    return (raw.path, raw.section[0] if raw.section else None, raw.group,
+    return (raw.path, raw.section.title if raw.section else None, raw.group,
             text[raw.plan[0]:raw.plan[1]])
 
 
@@ -901,7 +956,7 @@ def read_structure(norm: NormalizedText) -> Structure:
         completion = _span(norm, raw.completion) if raw.completion else (None, None)
         tasks.append(Task(
             id=task_id, number=raw.number,
-            section=raw.section[0] if raw.section else None, group=raw.group,
+            section=raw.section.title if raw.section else None, group=raw.group,
             start=start, end=end, lead_officials=raw.leaders, lead_units=raw.lead_units,
             participating_units=raw.participating,
             completion_start=completion[0], completion_end=completion[1]))
@@ -919,8 +974,10 @@ def read_structure(norm: NormalizedText) -> Structure:
 
     sections: dict[str, Section] = {}
     for raw in kept:
-        if raw.section and raw.section[0] not in sections:
-            title, number, s, e = raw.section
-            sections[title] = Section(title, number, *_span(norm, (s, e)), raw.section_leaders)
+        ref = raw.section
+        if ref is not None and ref.title not in sections:
+            sections[ref.title] = Section(ref.title, ref.number,
+                                          *_span(norm, (ref.start, ref.end)),
+                                          raw.section_leaders)
     return Structure(layout=layout, tasks=tuple(tasks), sections=tuple(sections.values()),
                      regions=tuple(regions), source=norm.original)
