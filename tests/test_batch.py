@@ -115,7 +115,7 @@ def _fail_on_odd(path: Path) -> list[dict[str, object]]:
 
 def test_order_is_kept_across_workers_and_failures(tmp_path: Path) -> None:
     paths = [tmp_path / f"{i}.txt" for i in range(50)]
-    results = list(run(paths, _fail_on_odd, jobs=2))
+    results = list(run(paths, _fail_on_odd, jobs=2, initializer=None))
     assert [r.path for r in results] == paths
     assert [r.records for r in results[:2]] == [[{"n": 0}], []]
     assert results[1].error == f"{paths[1]}: RuntimeError: odd 1"
@@ -123,7 +123,7 @@ def test_order_is_kept_across_workers_and_failures(tmp_path: Path) -> None:
 
 def test_stopping_early_does_not_wait_for_the_rest(tmp_path: Path) -> None:
     paths = [tmp_path / f"{i}.txt" for i in range(200)]
-    first = next(iter(run(paths, _fail_on_odd, jobs=2)))
+    first = next(iter(run(paths, _fail_on_odd, jobs=2, initializer=None)))
     assert first == BatchResult(paths[0], "0", [{"n": 0}], None)
 
 
@@ -146,3 +146,19 @@ def test_doc_id_strips_only_the_txt_suffix() -> None:
     assert doc_id("corpus/raw/000_x.txt") == "000_x"
     assert doc_id(Path("a/B.TXT")) == "B"
     assert doc_id("report.md") == "report.md"
+
+
+def _generated(path: Path):
+    yield {"name": path.name}
+
+
+def _pair(path: Path) -> tuple[list[str], list[str]]:
+    return [path.stem], [path.suffix]
+
+
+def test_generators_are_collected_and_other_results_kept(tmp_path: Path) -> None:
+    paths = [tmp_path / "a.txt", tmp_path / "b.txt"]
+    generated = list(run(paths, _generated, jobs=2, initializer=None))
+    assert [r.records for r in generated] == [[{"name": "a.txt"}], [{"name": "b.txt"}]]
+    paired = list(run(paths, _pair))
+    assert paired[0].records == (["a"], [".txt"])
