@@ -1,0 +1,61 @@
+"""read_document: roles from cells and sections, tasks, repeated content."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import zhtargets
+from zhtargets.document import read_document
+
+RAW = Path(__file__).resolve().parents[1] / "corpus" / "raw"
+
+WORK_REPORT = """政府工作报告
+一、2023年工作回顾
+过去一年,全市地区生产总值增长6.1%,城镇新增就业12.3万人。
+二、2024年经济社会发展总体要求和主要预期目标
+今年主要预期目标是:地区生产总值增长5.5%左右,城镇新增就业12万人以上。
+"""
+
+
+def test_work_report_review_is_actual_and_targets_are_plan():
+    doc = read_document(WORK_REPORT)
+    roles = {t.text: t.role for t in doc.targets}
+    assert roles == {"6.1%": "actual", "12.3万人": "actual", "5.5%左右": "plan", "12万人以上": "plan"}
+
+
+def test_completion_report_title_makes_prose_actual():
+    doc = read_document("2023年民生实事项目完成情况\n全年新增学位5600个,建成口袋公园12个。")
+    assert [t.role for t in doc.targets] == ["actual", "actual"]
+
+
+def test_completion_table_cells_give_roles_and_tasks():
+    doc = read_document(RAW / "001_18c78e876a0a643e.txt")
+    first = [t for t in doc.targets if t.task == "r1"]
+    assert [(t.text, t.role) for t in first[:2]] == [("5.5%左右", "plan"), ("5%以上", "plan")]
+    r3 = [t.text for t in doc.unique_targets if t.task == "r3" and t.role == "actual"]
+    assert r3 == ["841亿元", "14.5%", "10%"]
+    assert doc.completions["r1"] == "已完成。"
+
+
+def test_repeated_table_is_linked_once():
+    doc = read_document(RAW / "001_18c78e876a0a643e.txt")
+    assert len(doc.targets) == 2 * len(doc.unique_targets)
+    links = doc.link()
+    assert len(links) == len(doc.plans)
+    assert links.loc[links["task"] == "r1", "status"].tolist() == ["met", "met"]
+
+
+def test_plan_document_is_plan_throughout():
+    doc = read_document(RAW / "003_f58055f6ad9646b4.txt")
+    assert {t.role for t in doc.targets} == {"plan"}
+
+
+def test_document_frame_has_doc_column():
+    doc = zhtargets.read_document(RAW / "000_bfb4eece756cc416.txt")
+    df = doc.frame()
+    assert (df["doc"] == "000_bfb4eece756cc416").all()
+    assert df["task"].notna().all()
+
+
+def test_text_that_looks_like_a_path_is_read_as_text():
+    doc = read_document("新增学位5600个.txt")
+    assert [t.text for t in doc.targets] == ["5600个"]
