@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 from ._io import InputError, read_text
 
-__all__ = ["BatchResult", "doc_id", "expand_paths", "extract_file", "run", "warm_extractor"]
+__all__ = ["BatchResult", "doc_id", "expand_paths", "extract_file", "process_extractor", "run", "warm_extractor"]
 
 Record = dict[str, Any]
 FileFunc = Callable[[Path], Iterable[Record]]
@@ -104,15 +104,26 @@ def _texts_under(directory: Path) -> list[Path]:
     return sorted(found)
 
 
+@cache
+def process_extractor() -> Any:
+    """This process's Extractor, built on first use and kept for every file."""
+    # Building one loads lexicons and compiles patterns, which costs more than
+    # extracting from a typical document.  Imported late because the
+    # package's __init__ may import this module.
+    from zhtargets import Extractor
+
+    return Extractor()
+
+
 def warm_extractor() -> None:
-    """Build this process's default Extractor and load its lazy parts.
+    """Build this process's Extractor and load its lazy parts.
 
     The default initializer of :func:`run`'s worker processes.
     """
     # The Extractor loads some resources (jieba's dictionary, over a second)
     # only when a sentence needs them; one such sentence makes every worker
     # pay that before its first file instead of inside someone's document.
-    _package().extract(_WARM_UP_TEXT)
+    process_extractor().extract(_WARM_UP_TEXT)
 
 
 def extract_file(path: str | os.PathLike[str]) -> list[Record]:
@@ -120,16 +131,7 @@ def extract_file(path: str | os.PathLike[str]) -> list[Record]:
     path = Path(path)
     text = read_text(path)
     doc = doc_id(path)
-    return [{"doc": doc, **target.to_dict()} for target in _package().extract(text)]
-
-
-def _package() -> Any:
-    # zhtargets.extract keeps one Extractor per process, shared with every
-    # other caller there, so workers build it once.  Imported late because
-    # the package's __init__ may import this module.
-    import zhtargets
-
-    return zhtargets
+    return [{"doc": doc, **target.to_dict()} for target in process_extractor().extract(text)]
 
 
 def run(
@@ -151,8 +153,8 @@ def run(
         progress: draw a progress bar on stderr; ``None`` draws it only when
             stderr is a terminal.
         initializer: run once in each worker process before its first file;
-            ``None`` for none.  The default readies ``zhtargets.extract``,
-            which :func:`extract_file` and the document readers use.
+            ``None`` for none.  The default readies the per-process
+            Extractor that :func:`extract_file` and the document readers use.
     """
     files = [Path(p) for p in paths]
     # Checked here, not inside the generator, so a bad value fails at the call.

@@ -57,7 +57,7 @@ def _documents(args) -> Iterable[tuple[str, Any]]:
     for result in run(paths, args.per_file, jobs=args.jobs, progress=args.progress):
         if result.error:
             args.failures += 1
-            print(f"zhtargets: {result.path}: {result.error}", file=sys.stderr)
+            print(f"zhtargets: {result.error}", file=sys.stderr)
             continue
         yield result.doc, result.records
 
@@ -180,8 +180,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    # jieba announces its dictionary on stderr; users of a CLI do not need that.
-    logging.getLogger("jieba").setLevel(logging.WARNING)
+    # jieba announces its dictionary on stderr, and resets its logger when
+    # imported, so quieten it after the import (forked workers inherit this).
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
     args = _parser().parse_args(argv)
     args.failures = 0
     try:

@@ -178,9 +178,9 @@ class _RoleReader:
 
 def target_records(path: str | Path) -> list[dict]:
     """A document file's targets as dicts (with ``doc``), roles and tasks set."""
-    from .batch import _extractor
+    from .batch import process_extractor
 
-    d = read_document(Path(path), extractor=_extractor())
+    d = read_document(Path(path), extractor=process_extractor())
     return [{"doc": d.name, **t.to_dict()} for t in d.targets]
 
 
@@ -192,10 +192,10 @@ def task_records(path: str | Path) -> list[dict]:
 
 def link_file_records(path: str | Path) -> list[dict]:
     """Links of a completion table's plans to its own reported results."""
-    from .batch import _extractor
+    from .batch import process_extractor
     from .link import link_records
 
-    d = read_document(Path(path), extractor=_extractor())
+    d = read_document(Path(path), extractor=process_extractor())
     if not d.completions:
         return []
     return link_records(d.link(), doc=d.name)
