@@ -59,3 +59,18 @@ def test_document_frame_has_doc_column():
 def test_text_that_looks_like_a_path_is_read_as_text():
     doc = read_document("新增学位5600个.txt")
     assert [t.text for t in doc.targets] == ["5600个"]
+
+
+def test_cross_document_link_of_a_real_pair():
+    """003 sets targets for 2023; 001 reports the 2023 results (no shared rows)."""
+    plan = read_document(RAW / "003_f58055f6ad9646b4.txt")
+    report = read_document(RAW / "001_18c78e876a0a643e.txt")
+    assert report.title_year == 2023
+    links = plan.link(report)
+    assert len(links) == len(plan.plans)
+    linked = links[links["actual_text"].notna()]
+    assert set(linked["year"].dropna()) <= {2023}
+    pv = linked[linked["plan_text"] == "1万千瓦"]
+    assert pv["actual_text"].str.contains("1.41万千瓦").all() and (pv["status_simple"] == "met").all()
+    later = links[links["year"].isin([2025, 2027])]
+    assert later["actual_text"].isna().all()

@@ -23,6 +23,7 @@ __all__ = ["Document", "read_document"]
 
 _HEADING_MAX = 40      # a role heading is a short line
 _TITLE_WINDOW = 400    # where a document states what it is
+_TITLE_YEAR = regex.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,17 @@ class Document:
 
         if report is None:
             return link(self.plans, self.actuals, completions=self.completions, **options)
-        return link(self.plans, report.actuals, completions=report.completions, **options)
+        # Across documents there are no rows: years must agree, and a report's
+        # results rarely restate the year its title gives (2023年…完成情况).
+        actuals = [t if t.year is not None or report.title_year is None
+                   else replace(t, year=report.title_year) for t in report.actuals]
+        return link(self.plans, actuals, completions=report.completions, **options)
+
+    @cached_property
+    def title_year(self) -> int | None:
+        """The first year named in the document's opening lines, if any."""
+        m = _TITLE_YEAR.search(self.text, 0, _TITLE_WINDOW)
+        return int(m.group(1)) if m else None
 
     def _repr_html_(self) -> str:
         from .render import render
