@@ -1,4 +1,4 @@
-"""Command line: ``zhtargets extract | eval | tasks | link``.
+"""Command line: ``zhtargets extract | tasks | link | render | plot | eval``.
 
 Every command reads UTF-8, UTF-16 and GB18030 text, takes files, folders and
 globs, reports a file it cannot read on stderr and goes on with the rest
@@ -105,6 +105,30 @@ def _cmd_link(args) -> int:
     return 0
 
 
+def _cmd_render(args) -> int:
+    from .document import read_document
+    from .render import render
+
+    doc = read_document(Path(args.path))
+    out = Path(args.output or f"{doc.name}.html")
+    render(doc, title=doc.name).save(out)
+    print(out)
+    return 0
+
+
+def _cmd_plot(args) -> int:
+    from .document import read_document
+    from .plots import plot_summary, plot_targets
+
+    plan = read_document(Path(args.plan))
+    report = read_document(Path(args.report)) if args.report else None
+    links = plan.link(report)
+    fig = plot_targets(links) if args.kind == "targets" else plot_summary(links, plan.tasks_frame())
+    fig.savefig(args.output, bbox_inches="tight")  # PNG, SVG or PDF by suffix
+    print(args.output)
+    return 0
+
+
 def _cmd_eval(args) -> int:
     from ._lexicon import bundled_dir
     from .evaluate import format_report, read_jsonl, score
@@ -167,6 +191,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--period", help="the report's period, e.g. 1-9月, 上半年")
     p.add_argument("-o", "--output")
     p.set_defaults(func=_cmd_link)
+
+    p = sub.add_parser("render", help="an HTML page with every target highlighted")
+    p.add_argument("path")
+    p.add_argument("-o", "--output", help="the .html file (default: <doc>.html)")
+    p.set_defaults(func=_cmd_render)
+
+    p = sub.add_parser("plot", help="targets against results, or a completion summary")
+    p.add_argument("plan")
+    p.add_argument("report", nargs="?")
+    p.add_argument("--kind", choices=["targets", "summary"], default="targets")
+    p.add_argument("-o", "--output", required=True, help="a .png, .svg or .pdf file")
+    p.set_defaults(func=_cmd_plot)
 
     p = sub.add_parser("eval", help="score the bundled corpus against its gold")
     p.add_argument("--raw", help="folder of documents (default: the bundled corpus)")

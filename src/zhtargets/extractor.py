@@ -10,7 +10,7 @@ import regex
 
 from .context import ContextRules, Reading
 from .normalize import NormalizedText, normalize
-from .records import Target
+from .records import Target, Targets
 from .spans import Comparators, SpanFinder
 from .units import Units
 
@@ -41,12 +41,12 @@ class Extractor:
         self._finder = SpanFinder(self.units, Comparators.load(extra.get("comparators.tsv", ())))
         self._rules = ContextRules(extra)
 
-    def extract(self, text: str) -> list[Target]:
+    def extract(self, text: str) -> Targets:
         """Every quantitative target or reported result in ``text``, by start."""
         if not isinstance(text, str):
             raise TypeError(f"extract() needs str, not {type(text).__name__}; "
                             "decode bytes first (zhtargets.read_text reads files)")
-        out: list[Target] = []
+        out = Targets()
         for offset, block in _blocks(text):
             out.extend(self._extract_block(block, offset))
         return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
-__all__ = ["Target", "COMPARATORS", "KINDS", "ROLES"]
+__all__ = ["Target", "Targets", "COMPARATORS", "KINDS", "ROLES"]
 
 Comparator = Literal[">=", ">", "<=", "<", "~", "=", "range"]
 Kind = Literal["change", "level", "amount"]
@@ -70,3 +70,18 @@ class Target:
     def to_dict(self) -> dict[str, Any]:
         """Plain fields (no pint object), ready for JSON."""
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "quantity"}
+
+
+class Targets(list):
+    """The list ``extract`` returns: a plain list of :class:`Target` that also
+    shows itself as a table in Jupyter and turns into a DataFrame."""
+
+    def to_frame(self):
+        from .frame import to_frame
+
+        return to_frame(self)
+
+    def _repr_html_(self) -> str:
+        from .render import targets_html
+
+        return targets_html(self)
