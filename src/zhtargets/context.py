@@ -123,6 +123,14 @@ class ContextRules:
         self.per_words = dict(table("per_words.tsv", 2))
         self._per_re = _alternation(self.per_words)
         self._jieba = None  # a private segmenter, built only when needed
+        words: dict[str, list[str]] = {}
+        for cls, word in table("context_words.tsv", 2):
+            words.setdefault(cls, []).append(word)
+        self._area_cue = _alternation(words.get("area_cue", ()))
+        self._frequency = regex.compile(f"每(?:{_alternation(words.get('period', ())).pattern})")
+        self.bounds = frozenset(words.get("bound", ()))
+        self.level_particles = tuple(words.get("level_particle", ()))
+        self.distributors = tuple(words.get("distributor", ()))
         self.quotes = regex.compile(r"“[^“”\n]{0,16}”|《[^《》\n]{0,40}》|\"[^\"\n]{0,16}\"")
 
     # -- boundaries -------------------------------------------------------
@@ -157,8 +165,8 @@ class ContextRules:
                 text[q.end:q.end + 1] or " "):
             return "Chinese numeral naming a programme (千万亩森林)"
         unit = q.unit
-        if unit is not None and unit.word in self.frequency_units and regex.search(
-                r"每(?:年|季度|季|月|周|日|天)", text[max(0, q.lead_start - 12):q.lead_start]):
+        if unit is not None and unit.word in self.frequency_units and self._frequency.search(
+                text[max(0, q.lead_start - 12):q.lead_start]):
             return "a frequency of a procedure"
         if unit is None:
             if self._qualifies_noun(text, q):
@@ -189,8 +197,7 @@ class ContextRules:
             return False
         if dim == "time":
             return True
-        bounded = q.after_word in ("以上", "以下", "及以上", "及以下") or q.before_word in ("超", "超过")
-        return bounded
+        return q.after_word in self.bounds or q.before_word in self.bounds
 
     # -- reading ----------------------------------------------------------
 
@@ -239,7 +246,7 @@ class ContextRules:
         if q.unit.word == "方":
             # 万方 of green space or floor space is 万平方米; of earth or water, m³.
             window = clause_left[-20:] + text[q.end:q.end + 6]
-            return ("m**2" if regex.search("面积|空间|绿|地|楼|厂房|建筑|房", window) else "m**3"), None
+            return ("m**2" if self._area_cue.search(window) else "m**3"), None
         if q.unit.unit == "count":
             return "count", q.unit.word
         return q.unit.unit, None
@@ -282,7 +289,7 @@ class ContextRules:
             if previous is not None and previous.kind == "change":
                 return "change", previous.sign
             for w in self.level_words:
-                if tail.endswith(w) and self.kinds[w][0] == "level" and len(w) > 1 or tail.endswith(("至", "到", "为", "在")):
+                if tail.endswith(w) and self.kinds[w][0] == "level" and len(w) > 1 or tail.endswith(self.level_particles):
                     return "level", 1
             for w in self.change_words:
                 if tail.endswith(w):

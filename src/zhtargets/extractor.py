@@ -20,7 +20,6 @@ __all__ = ["Extractor"]
 # 50 MB string at once cost gigabytes; blocks cut at line breaks keep memory
 # flat and never split a sentence that a rule could read.
 _BLOCK = 200_000
-_DISTRIBUTORS = ("分别", "各")
 _LIST_JOINERS = regex.compile(r"^[、和及与,]?$")
 
 
@@ -130,7 +129,7 @@ def _distribute(text: str, readings: list[Reading], rules: ContextRules) -> list
         if j > i:
             clause_left = text[max(0, out[i].span.lead_start - 40):out[i].span.lead_start]
             cut = max(clause_left.rfind(c) for c in ",;。\n")
-            if any(w in clause_left[cut + 1:] for w in _DISTRIBUTORS):
+            if any(w in clause_left[cut + 1:] for w in rules.distributors):
                 out[i:j + 1] = _spread(out[i:j + 1], rules)
         i = j + 1
     return out
@@ -143,7 +142,7 @@ def _spread(group: list[Reading], rules: ContextRules) -> list[Reading]:
                  replace(r, comparator=last.comparator, comparator_word=last.comparator_word)
                  for r in group]
     head = group[0].indicator
-    for w in _DISTRIBUTORS:
+    for w in rules.distributors:
         head = head.replace(w, "")
     parts = [p for p in regex.split(r"[、和及与]", rules.trim(head)) if p]
     if len(parts) == len(group):
