@@ -91,7 +91,8 @@ def test_tutorial_shows_a_plot(executed):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_examples_run(page):
+def test_page_examples_run(page, monkeypatch):
+    monkeypatch.chdir(ROOT)  # the pages name corpus files from the repository root
     result = doctest.testfile(str(DOCS / page), module_relative=False,
                               optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0

@@ -78,3 +78,16 @@ def test_large_text_keeps_offsets_across_blocks():
     targets = zhtargets.extract(text)
     assert len(targets) == 40000
     check_invariants(text, targets)
+
+
+def test_misspelt_lexicon_name_is_an_error():
+    with pytest.raises(ValueError, match="classifier.txt"):
+        Extractor(lexicons={"classifier.txt": ["x.txt"]})
+
+
+def test_public_functions_stay_callable_after_submodule_imports():
+    import zhtargets.link  # noqa: F401  (binds the submodule on the package)
+    import zhtargets.render  # noqa: F401
+
+    assert callable(zhtargets.link) and callable(zhtargets.render)
+    assert "zt-target" in zhtargets.render("新增学位5600个").html

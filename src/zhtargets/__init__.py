@@ -12,10 +12,15 @@ from typing import Any
 
 from .extractor import Extractor
 from .frame import to_frame
-from .records import Target
+from .link import link
+from .records import Target, Targets
+# Bound eagerly: importing the submodules zhtargets.link / zhtargets.render
+# would otherwise set those package attributes to the modules themselves.
+from .render import render
 
 __all__ = [
-    "Extractor", "Target", "extract", "to_frame",
+    "Extractor", "Target", "Targets", "extract", "to_frame", "ledger_frame",
+    "InputError", "LexiconError",
     "Document", "read_document", "read_text", "link", "render",
     "to_excel", "plot_targets", "plot_summary",
 ]
@@ -25,7 +30,8 @@ __version__ = "0.1.0"
 # on first use, so `import zhtargets` stays quick.
 _LAZY = {
     "Document": "document", "read_document": "document", "read_text": "_io",
-    "link": "link", "render": "render", "to_excel": "ledger",
+    "InputError": "_io", "LexiconError": "_lexicon",
+    "to_excel": "ledger", "ledger_frame": "ledger",
     "plot_targets": "plots", "plot_summary": "plots",
 }
 

@@ -93,7 +93,7 @@ def _cmd_link(args) -> int:
         if not args.output or args.output == "-":
             print("zhtargets link: --format xlsx needs -o FILE", file=sys.stderr)
             return 2
-        to_excel(ledger_frame(plan.tasks_frame(), df, plan.targets), args.output)
+        to_excel(ledger_frame(plan.tasks_frame(), df, plan.unique_targets), args.output)
         return 0
     if report is None:
         records = link_records(df, doc=plan.name)

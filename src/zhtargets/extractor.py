@@ -20,6 +20,12 @@ __all__ = ["Extractor"]
 # 50 MB string at once cost gigabytes; blocks cut at line breaks keep memory
 # flat and never split a sentence that a rule could read.
 _BLOCK = 200_000
+# The bundled lexicons an Extractor can extend with files of the same format.
+_EXTENSIBLE = frozenset({
+    "unit_words.tsv", "classifiers.txt", "units.txt", "comparators.tsv", "non_targets.tsv",
+    "boundaries.txt", "hedges.tsv", "kind_words.tsv", "indicator_trim.tsv",
+    "money_words.txt", "per_words.tsv", "context_words.tsv",
+})
 _LIST_JOINERS = regex.compile(r"^[、和及与,]?$")
 
 
@@ -34,7 +40,12 @@ class Extractor:
     """
 
     def __init__(self, lexicons: Mapping[str, Iterable[str | Path]] | None = None):
-        extra = {k: tuple(v) for k, v in (lexicons or {}).items()}
+        extra = {k: (v,) if isinstance(v, (str, Path)) else tuple(v)
+                 for k, v in (lexicons or {}).items()}
+        unknown = set(extra) - _EXTENSIBLE
+        if unknown:
+            raise ValueError(f"lexicons: no bundled lexicon named {sorted(unknown)}; "
+                             f"extensible: {sorted(_EXTENSIBLE)}")
         self.units = Units(extra.get("unit_words.tsv", ()), extra.get("classifiers.txt", ()),
                            extra.get("units.txt", ()))
         self._finder = SpanFinder(self.units, Comparators.load(extra.get("comparators.tsv", ())))
