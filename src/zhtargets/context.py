@@ -22,14 +22,12 @@ from .units import UnitWord
 
 __all__ = ["ContextRules", "Reading"]
 
-_SENTENCE_END = "。;!?\n"
 # The second year of a period (2023-2027年, 2023至2027年) is no single year.
 _YEAR = regex.compile(r"(?<![\d.])(?<!\d[-~至到])((?:19|20)\d\d)年(?![\d])")
 _HAN = regex.compile(r"\p{Han}")
 _WINDOW = 120  # how far back a clause or sentence is searched
 # List commas and brackets separate the parts of one clause: 增长5.5%左右(确保5%以上).
 _IN_CLAUSE = frozenset("、()")
-_JOINERS = "和及与、"  # between list items: 分别增长5%和6.5%
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +97,13 @@ class ContextRules:
         self.date_units = frozenset(nt.get("date_unit", ()))
         self.scope_verbs = _longest_first(nt.get("scope_verb", ()))
         self.frequency_units = frozenset(nt.get("frequency_unit", ()))
+        words: dict[str, list[str]] = {}
+        for cls, word in table("context_words.tsv", 2):
+            words.setdefault(cls, []).append(word)
         boundaries = frozenset(lines("boundaries.txt")) | {"\n"}
         self._segment = _Stops(boundaries)             # indicator phrase: 、 cuts lists
         self._clause = _Stops(boundaries - _IN_CLAUSE)  # clause: between , ; 。
-        self._sentence = _Stops(_SENTENCE_END)
+        self._sentence = _Stops([*words.get("sentence_end", ()), "\n"])
         self.hedges = {w: role for w, role in table("hedges.tsv", 2)}
         self._hedge_re = _alternation(self.hedges, regex.REVERSE)
         kinds = {w: (k, int(s)) for w, k, s in table("kind_words.tsv", 3)}
@@ -123,14 +124,12 @@ class ContextRules:
         self.per_words = dict(table("per_words.tsv", 2))
         self._per_re = _alternation(self.per_words)
         self._jieba = None  # a private segmenter, built only when needed
-        words: dict[str, list[str]] = {}
-        for cls, word in table("context_words.tsv", 2):
-            words.setdefault(cls, []).append(word)
         self._area_cue = _alternation(words.get("area_cue", ()))
         self._frequency = regex.compile(f"每(?:{_alternation(words.get('period', ())).pattern})")
         self.bounds = frozenset(words.get("bound", ()))
         self.level_particles = tuple(words.get("level_particle", ()))
         self.distributors = tuple(words.get("distributor", ()))
+        self.joiners = "".join(words.get("joiner", ()))
         self.quotes = regex.compile(r"“[^“”\n]{0,16}”|《[^《》\n]{0,40}》|\"[^\"\n]{0,16}\"")
 
     # -- boundaries -------------------------------------------------------
@@ -216,7 +215,7 @@ class ContextRules:
         unit, classifier = self._unit(text, q, clause_left, previous if same_sentence else None)
         hedge, role = self._hedge(clause_left)
         kind, sign = self._kind(text, q, unit, left, clause_left,
-                                previous if same_clause and not self.trim(left).strip(_JOINERS) else None)
+                                previous if same_clause and not self.trim(left).strip(self.joiners) else None)
         indicator = self._indicator(text, q, left, unit,
                                     previous if same_sentence else None)
         comparator_word = q.after_word or q.approx_word or q.before_word
@@ -224,10 +223,10 @@ class ContextRules:
             span=q, unit=unit, classifier=classifier, per=q.per or self._per(clause_left + indicator),
             comparator=q.comparator, comparator_word=comparator_word, hedge=hedge,
             kind=kind, sign=sign, indicator=indicator, year=self._year(text, q, sent_start),
-            role=role, rule=self._rule(q, unit),
+            role=role, rule=self._rule(q),
         )
 
-    def _rule(self, q: QuantitySpan, unit: str) -> str:
+    def _rule(self, q: QuantitySpan) -> str:
         if q.low is not None:
             return "range"
         if q.unit is None:

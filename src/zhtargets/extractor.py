@@ -26,7 +26,6 @@ _EXTENSIBLE = frozenset({
     "boundaries.txt", "hedges.tsv", "kind_words.tsv", "indicator_trim.tsv",
     "money_words.txt", "per_words.tsv", "context_words.tsv",
 })
-_LIST_JOINERS = regex.compile(r"^[、和及与,]?$")
 
 
 class Extractor:
@@ -134,8 +133,9 @@ def _distribute(text: str, readings: list[Reading], rules: ContextRules) -> list
     i = 0
     while i < len(out):
         j = i
-        while j + 1 < len(out) and _LIST_JOINERS.match(
-                text[out[j].span.end:out[j + 1].span.lead_start].strip()):
+        # Items of one list are separated by at most a joiner or a comma.
+        while j + 1 < len(out) and len(gap := text[out[j].span.end:out[j + 1].span.lead_start].strip()) <= 1 \
+                and (not gap or gap in rules.joiners or gap == ","):
             j += 1
         if j > i:
             clause_left = text[max(0, out[i].span.lead_start - 40):out[i].span.lead_start]
@@ -155,7 +155,7 @@ def _spread(group: list[Reading], rules: ContextRules) -> list[Reading]:
     head = group[0].indicator
     for w in rules.distributors:
         head = head.replace(w, "")
-    parts = [p for p in regex.split(r"[、和及与]", rules.trim(head)) if p]
+    parts = [p for p in regex.split(f"[{regex.escape(rules.joiners)}]", rules.trim(head)) if p]
     if len(parts) == len(group):
         group = [replace(r, indicator=rules.trim(p)) for r, p in zip(group, parts)]
     return group

@@ -10,7 +10,7 @@ from functools import cache
 
 from ._lexicon import read_table
 
-__all__ = ["parse_number", "NumberError", "chinese_numeral_chars"]
+__all__ = ["parse_number", "NumberError", "numeral_chars"]
 
 
 class NumberError(ValueError):
@@ -22,9 +22,9 @@ def _table() -> dict[str, tuple[str, str]]:
     return {ch: (value, role) for ch, value, role in read_table("numerals.tsv", 3)}
 
 
-def chinese_numeral_chars() -> str:
-    """All characters that may appear in a Chinese numeral (for patterns)."""
-    return "".join(_table())
+def numeral_chars(role: str) -> str:
+    """The Chinese numeral characters of one role (digit, power, section, point)."""
+    return "".join(ch for ch, (_, r) in _table().items() if r == role)
 
 
 def parse_number(text: str) -> Decimal:

@@ -12,15 +12,12 @@ from decimal import Decimal
 import regex
 
 from ._lexicon import read_table
-from .numerals import NumberError, parse_number
+from .numerals import NumberError, numeral_chars, parse_number
 from .units import Units, UnitWord
 
 __all__ = ["QuantitySpan", "SpanFinder", "Comparators"]
 
 _AR = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_ZH_DIGIT = "零〇一二两三四五六七八九"
-_ZH_POWER = "十百千"
-_ZH = rf"[{_ZH_DIGIT}{_ZH_POWER}]+(?:点[{_ZH_DIGIT}]+)?(?:[万亿][{_ZH_DIGIT}{_ZH_POWER}]+)*"
 _MULT = r"万亿|千万|百万|亿|万"
 _RANGE_SEP = r"[-~～—–至到]"
 
@@ -82,6 +79,14 @@ def _comparator(low, after: str | None, approx: str | None, before: str | None,
     return comps.before[before][0] if before else "="
 
 
+def _chinese_number() -> str:
+    """A Chinese numeral (一千二百, 五点五, 三万五千) from the numerals lexicon;
+    a trailing 万/亿 is left to the multiplier slot."""
+    digit, power = numeral_chars("digit"), numeral_chars("power")
+    section, point = numeral_chars("section"), numeral_chars("point")
+    return rf"[{digit}{power}]+(?:[{point}][{digit}]+)?(?:[{section}][{digit}{power}]+)*"
+
+
 def _alternation(words) -> str:
     return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
 
@@ -96,13 +101,14 @@ class SpanFinder:
         after = _alternation(comparators.after)
         approx = _alternation(comparators.approx)
         unit = _alternation(units.words)
-        number = rf"(?:{_AR}|{_ZH})"
+        zh = _chinese_number()
+        number = rf"(?:{_AR}|{zh})"
         self.pattern = regex.compile(
             rf"""
             (?P<before>{before})?
             (?<![\d.A-Za-z])
             (?:
-                百分之(?P<pct>{_ZH})
+                百分之(?P<pct>{zh})
               | (?P<n1>{number})(?:(?P<u1>%)?(?P<sep>{_RANGE_SEP})(?P<n2>{number}))?
             )
             (?P<ap1>{approx})?
@@ -115,10 +121,9 @@ class SpanFinder:
             regex.VERBOSE,
         )
 
-    def find(self, text: str, start: int = 0, end: int | None = None):
-        """Yield every quantity expression in ``text[start:end]``."""
-        end = len(text) if end is None else end
-        for m in self.pattern.finditer(text, start, end):
+    def find(self, text: str):
+        """Yield every quantity expression in ``text``."""
+        for m in self.pattern.finditer(text):
             span = self._resolve(m)
             if span is not None:
                 yield span
