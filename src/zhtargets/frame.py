@@ -12,7 +12,7 @@ __all__ = ["to_frame"]
 
 _DTYPES = {
     "start": "Int64", "end": "Int64", "value": "Float64", "low": "Float64",
-    "high": "Float64", "year": "Int64",
+    "high": "Float64", "year": "Int64", "period_start": "Int64", "period_end": "Int64",
     "comparator": "category", "kind": "category", "role": "category", "unit": "category",
 }
 COLUMNS = [f.name for f in fields(Target) if f.name != "quantity"]

@@ -4,15 +4,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
-__all__ = ["Target", "Targets", "COMPARATORS", "KINDS", "ROLES"]
+__all__ = ["Target", "Targets", "COMPARATORS", "KINDS", "ROLES", "AGGREGATES", "PERIOD_SOURCES", "ATTRIBUTES"]
 
 Comparator = Literal[">=", ">", "<=", "<", "~", "=", "range"]
 Kind = Literal["change", "level", "amount"]
 Role = Literal["plan", "actual"]
+Aggregate = Literal["average", "cumulative"]
+PeriodSource = Literal["stated", "heading", "document"]
+Attribute = Literal["expected", "binding"]
 
 COMPARATORS: tuple[str, ...] = (">=", ">", "<=", "<", "~", "=", "range")
 KINDS: tuple[str, ...] = ("change", "level", "amount")
 ROLES: tuple[str, ...] = ("plan", "actual")
+AGGREGATES: tuple[str, ...] = ("average", "cumulative")
+PERIOD_SOURCES: tuple[str, ...] = ("stated", "heading", "document")
+ATTRIBUTES: tuple[str, ...] = ("expected", "binding")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +51,17 @@ class Target:
         role: ``plan`` (a target), ``actual`` (a reported result) or ``None``.
         rule: the name of the rule that produced the record.
         task: the id of the document task holding the record, when known.
+        period_start, period_end: the years the number applies to as its
+            document implies them (the report year for a plan part, the year
+            before for a review of 过去一年, 2021 and 2025 for a 十四五 review or
+            a 到2025年 target); ``None`` when nothing says.
+        aggregate: ``average`` for 年均 figures, ``cumulative`` for 累计 or
+            five-year totals, ``None`` for a figure of one period.
+        period_source: where the period came from: ``stated`` (in the
+            sentence), ``heading`` (a heading scoping the lines below it) or
+            ``document`` (the document's year and the part it sits in).
+        attribute: ``expected`` (预期性) or ``binding`` (约束性) where an
+            indicator table or the sentence says so.
     """
 
     start: int
@@ -65,6 +82,11 @@ class Target:
     role: Role | None
     rule: str
     task: str | None = None
+    period_start: int | None = None
+    period_end: int | None = None
+    aggregate: Aggregate | None = None
+    period_source: PeriodSource | None = None
+    attribute: Attribute | None = None
     quantity: Any = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
