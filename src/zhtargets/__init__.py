@@ -6,14 +6,12 @@
 """
 from __future__ import annotations
 
-from functools import cache
 from importlib import import_module
 from typing import Any
 
-from .extractor import Extractor
-from .frame import to_frame
+from .extractor import Extractor, default_extractor
 from .link import link
-from .records import Target, Targets
+from .records import Target, Targets, register_html, to_frame
 # Bound eagerly: importing the submodules zhtargets.link / zhtargets.render
 # would otherwise set those package attributes to the modules themselves.
 from .render import render
@@ -42,9 +40,19 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'zhtargets' has no attribute {name!r}")
 
 
-@cache
-def _default() -> Extractor:
-    return Extractor()
+
+
+def _view(module: str, name: str):
+    """A view function that imports its module on first display."""
+    def show(obj: Any) -> str:
+        return getattr(import_module(f".{module}", __name__), name)(obj)
+    return show
+
+
+# The root is the one place that knows both records and views: it tells the
+# records how to show themselves in a notebook.
+register_html("zhtargets.records.Targets", _view("render", "targets_html"))
+register_html("zhtargets.document.Document", _view("render", "document_html"))
 
 
 def extract(text: str) -> list[Target]:
@@ -53,4 +61,4 @@ def extract(text: str) -> list[Target]:
     Uses a default :class:`Extractor` built on first call; build your own
     ``Extractor(lexicons=...)`` to add words.  ``[]`` when nothing is found.
     """
-    return _default().extract(text)
+    return default_extractor().extract(text)

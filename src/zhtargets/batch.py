@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ._io import InputError, read_text
+from .extractor import default_extractor
 
 __all__ = ["BatchResult", "doc_id", "expand_paths", "extract_file", "process_extractor", "run", "warm_extractor"]
 
@@ -104,15 +105,11 @@ def _texts_under(directory: Path) -> list[Path]:
     return sorted(found)
 
 
-@cache
 def process_extractor() -> Any:
     """This process's Extractor, built on first use and kept for every file."""
     # Building one loads lexicons and compiles patterns, which costs more than
-    # extracting from a typical document.  Imported late because the
-    # package's __init__ may import this module.
-    from zhtargets import Extractor
-
-    return Extractor()
+    # extracting from a typical document.
+    return default_extractor()
 
 
 def warm_extractor() -> None:

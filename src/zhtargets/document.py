@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 import regex
 
 from ._lexicon import read_table
+from .extractor import default_extractor
 from .normalize import NormalizedText, normalize
-from .records import Target
+from .records import Target, html_view, to_frame
 from .structure import Structure, read_structure
 
 if TYPE_CHECKING:
@@ -51,8 +52,6 @@ class Document:
 
     def frame(self) -> "pd.DataFrame":
         """The targets as a DataFrame, with a ``doc`` column."""
-        from .frame import to_frame
-
         df = to_frame(self.targets)
         df.insert(0, "doc", self.name)
         return df.astype({"doc": "string"})
@@ -117,10 +116,8 @@ class Document:
         m = _TITLE_YEAR.search(self.text, 0, _TITLE_WINDOW)
         return int(m.group(1)) if m else None
 
-    def _repr_html_(self) -> str:
-        from .render import render
-
-        return render(self)._repr_html_()
+    def _repr_html_(self) -> str | None:
+        return html_view(self)
 
 
 def read_document(source: str | Path, *, name: str | None = None,
@@ -130,12 +127,10 @@ def read_document(source: str | Path, *, name: str | None = None,
     A ``Path``, or a ``str`` naming an existing ``.txt`` file, is read from
     disk (UTF-8, UTF-16, GB18030 are detected); any other ``str`` is the text.
     """
-    from . import _default
-
     text, name = _source_text(source, name)
     norm = normalize(text)
     structure = read_structure(norm)
-    ex = extractor or _default()
+    ex = extractor or default_extractor()
     roles = _RoleReader(norm)
     placed = []
     for t in ex.extract(text):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -14,7 +15,7 @@ from .records import Target, Targets
 from .spans import Comparators, SpanFinder
 from .units import Units
 
-__all__ = ["Extractor"]
+__all__ = ["Extractor", "default_extractor"]
 
 # Normalizing and matching are linear, but offset arrays and match lists of a
 # 50 MB string at once cost gigabytes; blocks cut at line breaks keep memory
@@ -101,6 +102,12 @@ class Extractor:
             comparator_word=r.comparator_word, hedge=r.hedge, kind=r.kind,
             indicator=r.indicator or None, year=r.year, role=r.role, rule=r.rule,
         )
+
+
+@cache
+def default_extractor() -> Extractor:
+    """The Extractor ``zhtargets.extract`` uses: built on first call, then kept."""
+    return Extractor()
 
 
 def _number(value: Decimal | None, sign: int) -> float | None:

@@ -1,10 +1,20 @@
-"""The typed record every extraction returns."""
+"""The typed records every stage speaks, and their DataFrame form.
+
+This is the bottom layer: it imports nothing of the package.  Views that show
+records (HTML tables in a notebook) register themselves here through
+:func:`register_html`; the package root does that wiring, so a record can
+display itself without this module knowing any view.
+"""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-__all__ = ["Target", "Targets", "COMPARATORS", "KINDS", "ROLES", "AGGREGATES", "PERIOD_SOURCES", "ATTRIBUTES"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Target", "Targets", "to_frame", "register_html", "COMPARATORS", "KINDS", "ROLES", "AGGREGATES", "PERIOD_SOURCES", "ATTRIBUTES"]
 
 Comparator = Literal[">=", ">", "<=", "<", "~", "=", "range"]
 Kind = Literal["change", "level", "amount"]
@@ -98,12 +108,45 @@ class Targets(list):
     """The list ``extract`` returns: a plain list of :class:`Target` that also
     shows itself as a table in Jupyter and turns into a DataFrame."""
 
-    def to_frame(self):
-        from .frame import to_frame
-
+    def to_frame(self) -> pd.DataFrame:
         return to_frame(self)
 
-    def _repr_html_(self) -> str:
-        from .render import targets_html
+    def _repr_html_(self) -> str | None:
+        return html_view(self)
 
-        return targets_html(self)
+
+# Keyed by "module.QualName" so a view can be registered for a class without
+# importing the module that defines it (as IPython's for_type_by_name does).
+_HTML_VIEWS: dict[str, Callable[[Any], str]] = {}
+
+
+def register_html(qualified_name: str, view: Callable[[Any], str]) -> None:
+    """Show instances of the class ``qualified_name`` (``"zhtargets.records.Targets"``)
+    in notebooks as ``view(instance)``; a later registration replaces an earlier one."""
+    _HTML_VIEWS[qualified_name] = view
+
+
+def html_view(obj: Any) -> str | None:
+    """``obj`` as HTML by the view registered for its class (or a base class);
+    ``None`` when there is none, which notebooks take as "show the text repr"."""
+    for cls in type(obj).__mro__:
+        view = _HTML_VIEWS.get(f"{cls.__module__}.{cls.__qualname__}")
+        if view is not None:
+            return view(obj)
+    return None
+
+
+_DTYPES = {
+    "start": "Int64", "end": "Int64", "value": "Float64", "low": "Float64",
+    "high": "Float64", "year": "Int64", "period_start": "Int64", "period_end": "Int64",
+    "comparator": "category", "kind": "category", "role": "category", "unit": "category",
+}
+COLUMNS = tuple(f.name for f in fields(Target) if f.name != "quantity")
+
+
+def to_frame(targets: Iterable[Target]) -> pd.DataFrame:
+    """One row per record; numbers nullable (Int64/Float64), text as ``string``."""
+    import pandas as pd
+
+    df = pd.DataFrame([t.to_dict() for t in targets], columns=list(COLUMNS))
+    return df.astype({c: _DTYPES.get(c, "string") for c in COLUMNS})

@@ -20,7 +20,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["Rendered", "render", "targets_html", "KIND_COLOURS", "ROLE_BORDERS"]
+from .extractor import default_extractor
+
+__all__ = ["Rendered", "render", "targets_html", "document_html", "KIND_COLOURS", "ROLE_BORDERS"]
 
 # Light enough that black text on them stays readable, distinct enough that a
 # screenshot test can tell the three kinds apart by exact RGB.
@@ -305,9 +307,7 @@ def _resolve(text_or_document: Any, targets: Iterable[Any] | None) -> tuple[str,
         raise TypeError("render() takes a str or an object with .text and .targets, "
                         f"not {type(text_or_document).__name__}")
     if found is None:
-        # Imported here: zhtargets/__init__ may import this module one day.
-        from . import extract
-        found = extract(text)
+        found = default_extractor().extract(text)
     return text, _records(found)
 
 
@@ -385,3 +385,8 @@ def targets_html(targets: Iterable[Any], *, max_rows: int | None = 200) -> str:
                     "</td></tr>")
     return (f"<style>{_CSS}</style><table class=\"zt-table\"><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def document_html(document: Any) -> str:
+    """A document as notebooks show it: its text with every target marked."""
+    return render(document).fragment
