@@ -4,8 +4,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
+import zhtargets
 from zhtargets.numerals import NumberError, parse_number
 
 DIGITS = "零一二三四五六七八九"
@@ -72,3 +73,50 @@ def test_thousands_separators(n):
 def test_multipliers_are_exact(d, mult):
     word, factor = mult
     assert parse_number(f"{d}{word}") == d * factor
+
+
+def to_mixed(n: int) -> str:
+    """Write ``n`` as official prose mixes digits and sections: 3亿5千万, 2亿6000万, 1200万."""
+    yi, wan = divmod(n, 10**8)
+    wan //= 10**4
+    out = f"{yi}亿" if yi else ""
+    if wan:
+        lead, rest = divmod(wan, 1000)
+        out += f"{lead}千万" if lead and not rest else f"{wan}万"
+    return out
+
+
+@st.composite
+def compound_numerals(draw):
+    """A number with 亿 and/or 万 sections written as a reader meets it: all
+    Chinese (零 gaps, 两 for a leading 2) or digits mixed with sections."""
+    yi = draw(st.integers(min_value=0, max_value=9999))
+    wan = draw(st.integers(min_value=0, max_value=9999))
+    rest = draw(st.integers(min_value=0, max_value=9999))
+    style = draw(st.sampled_from(["chinese", "liang", "mixed"]))
+    if style == "mixed":
+        n = yi * 10**8 + wan * 10**4
+        if n == 0:
+            n = 10**4
+        return to_mixed(n), n
+    n = max(yi * 10**8 + wan * 10**4 + rest, 10**4)
+    text = to_chinese(n)
+    if style == "liang" and text[0] == "二" and len(text) > 1 and text[1] != "十":
+        text = "两" + text[1:]
+    return text, n
+
+
+@given(compound_numerals())
+def test_compound_numerals_parse_to_their_value(numeral):
+    text, n = numeral
+    assert parse_number(text) == n
+
+
+@given(compound_numerals(), st.sampled_from([("投资", "元", "yuan"), ("惠及", "人", "count")]))
+@settings(deadline=None)
+def test_compound_numerals_extract_as_one_record(numeral, frame):
+    text, n = numeral
+    verb, unit, name = frame
+    sentence = f"{verb}{text}{unit}"
+    (t,) = zhtargets.extract(sentence)
+    assert (t.text, t.value, t.unit) == (f"{text}{unit}", n, name)

@@ -10,7 +10,7 @@ from functools import cache
 
 from ._lexicon import read_table
 
-__all__ = ["parse_number", "NumberError", "numeral_chars"]
+__all__ = ["parse_number", "NumberError", "numeral_chars", "numeral_value"]
 
 
 class NumberError(ValueError):
@@ -25,6 +25,11 @@ def _table() -> dict[str, tuple[str, str]]:
 def numeral_chars(role: str) -> str:
     """The Chinese numeral characters of one role (digit, power, section, point)."""
     return "".join(ch for ch, (_, r) in _table().items() if r == role)
+
+
+def numeral_value(ch: str) -> Decimal:
+    """The value of one digit, power or section character (万 -> 10000)."""
+    return Decimal(_table()[ch][0])
 
 
 def parse_number(text: str) -> Decimal:

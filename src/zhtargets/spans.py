@@ -12,13 +12,12 @@ from decimal import Decimal
 import regex
 
 from ._lexicon import read_table
-from .numerals import NumberError, numeral_chars, parse_number
+from .numerals import NumberError, numeral_chars, numeral_value, parse_number
 from .units import Units, UnitWord
 
 __all__ = ["QuantitySpan", "SpanFinder", "Comparators"]
 
 _AR = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_MULT = r"万亿|千万|百万|亿|万"
 _RANGE_SEP = r"[-~～—–至到]"
 
 
@@ -79,12 +78,26 @@ def _comparator(low, after: str | None, approx: str | None, before: str | None,
     return comps.before[before][0] if before else "="
 
 
-def _chinese_number() -> str:
-    """A Chinese numeral (一千二百, 五点五, 三万五千) from the numerals lexicon;
-    a trailing 万/亿 is left to the multiplier slot."""
+def _number_patterns() -> tuple[str, str, str]:
+    """A Chinese numeral, a written number and the multiplier after it, from
+    the numerals lexicon.
+
+    The number is Chinese (一千二百, 五点五, 三万五千), Arabic, or sections of
+    either joined by 万/亿 (3亿5千万, 2亿6000万, 五亿二千万): a section after a
+    万/亿 starts with a digit, and an Arabic section takes a 千/百 only right
+    before the next 万/亿 (so 5千米 stays 5 + 千米).  The trailing multiplier
+    (万, 亿, 千万, 万亿) is left to its own slot; the value is read from number
+    and multiplier together, so 亿 and 万 in one number are added, not chained.
+    """
     digit, power = numeral_chars("digit"), numeral_chars("power")
     section, point = numeral_chars("section"), numeral_chars("point")
-    return rf"[{digit}{power}]+(?:[{point}][{digit}]+)?(?:[{section}][{digit}{power}]+)*"
+    zh = rf"[{digit}{power}]+(?:[{point}][{digit}]+)?"
+    sections = rf"[{section}](?:{_AR}(?:[{power}](?=[{section}]))?|[{digit}][{digit}{power}]*)"
+    # 万亿: two sections in a row, smaller first, are one multiplier.
+    ordered = sorted(section, key=numeral_value)
+    stacked = "|".join(a + b for i, a in enumerate(ordered) for b in ordered[i + 1:])
+    mult = rf"{stacked}|[{power}]?[{section}]" if stacked else rf"[{power}]?[{section}]"
+    return zh, rf"(?:{_AR}|{zh})(?:{sections})*", mult
 
 
 def _alternation(words) -> str:
@@ -101,8 +114,7 @@ class SpanFinder:
         after = _alternation(comparators.after)
         approx = _alternation(comparators.approx)
         unit = _alternation(units.words)
-        zh = _chinese_number()
-        number = rf"(?:{_AR}|{zh})"
+        zh, number, mult = _number_patterns()
         self.pattern = regex.compile(
             rf"""
             (?P<before>{before})?
@@ -112,7 +124,7 @@ class SpanFinder:
               | (?P<n1>{number})(?:(?P<u1>%)?(?P<sep>{_RANGE_SEP})(?P<n2>{number}))?
             )
             (?P<ap1>{approx})?
-            (?P<mult>{_MULT})?
+            (?P<mult>{mult})?
             (?P<ap2>{approx})?
             (?P<unit>{unit})?
             (?P<per>(?:/(?:[\p{{Han}}]{{1,4}}|[a-z]{{1,3}}))*)
@@ -146,13 +158,13 @@ class SpanFinder:
         elif g["u1"] and unit is None:
             # 5%-6 is not a range of percent unless the second number has it too.
             return None
-        mult = parse_number(g["mult"]) if g["mult"] else Decimal(1)
+        mult = g["mult"] or ""
         try:
             if g["pct"]:
                 first, second = parse_number(g["pct"]), None
             else:
-                first = parse_number(g["n1"])
-                second = parse_number(g["n2"]) if g["n2"] else None
+                first = parse_number(g["n1"] + mult)
+                second = parse_number(g["n2"] + mult) if g["n2"] else None
         except NumberError:
             return None
         before = g["before"]
@@ -168,9 +180,9 @@ class SpanFinder:
         if second is not None and g["sep"] in "至到" and unit is None:
             return None
         low = high = None
-        value = first * mult
+        value = first
         if second is not None:
-            low, high, value = first * mult, second * mult, None
+            low, high, value = first, second, None
         return QuantitySpan(
             lead_start=m.start(), start=start, end=end, num_start=num_start, unit_start=unit_start, value=value, low=low, high=high,
             unit=unit, multiplied=bool(g["mult"]), chinese=chinese,
