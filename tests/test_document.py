@@ -39,7 +39,7 @@ def test_completion_table_cells_give_roles_and_tasks():
 def test_repeated_table_is_linked_once():
     doc = read_document(RAW / "001_18c78e876a0a643e.txt")
     assert len(doc.targets) == 2 * len(doc.unique_targets)
-    links = doc.link()
+    links = doc.link().to_frame()
     assert len(links) == len(doc.plans)
     assert links.loc[links["task"] == "r1", "status"].tolist() == ["met", "met"]
 
@@ -66,7 +66,7 @@ def test_cross_document_link_of_a_real_pair():
     plan = read_document(RAW / "003_f58055f6ad9646b4.txt")
     report = read_document(RAW / "001_18c78e876a0a643e.txt")
     assert report.title_year == 2023
-    links = plan.link(report)
+    links = plan.link(report).to_frame()
     assert len(links) == len(plan.plans)
     linked = links[links["actual_text"].notna()]
     assert set(linked["year"].dropna()) <= {2023}

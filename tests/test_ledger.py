@@ -195,7 +195,7 @@ def doc_001() -> Document:
 
 @pytest.fixture(scope="module")
 def ledger_001(doc_001) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    tasks, links = doc_001.tasks_frame(), doc_001.link()
+    tasks, links = doc_001.tasks_frame(), doc_001.link().to_frame()
     return tasks, links, ledger_frame(tasks, links, doc_001.unique_targets)
 
 

@@ -11,6 +11,7 @@ import dataclasses
 import importlib.util
 import json
 import math
+import pickle
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -40,7 +41,7 @@ from zhtargets.link import (
     link_records,
     period_fraction,
 )
-from zhtargets.records import Target
+from zhtargets.records import Link, Links, Target
 
 TESTS = Path(__file__).resolve().parent
 CORPUS = TESTS.parent / "corpus"
@@ -68,8 +69,12 @@ def actual(text: str, value: float | None, unit: str = "count", **kw: Any) -> Ta
     return rec(text, value, unit, role="actual", **kw)
 
 
+def frame(plans: list[Target], actuals: list[Target], **kw: Any) -> pd.DataFrame:
+    return link(plans, actuals, **kw).to_frame()
+
+
 def one(plan: Target, *actuals: Target, **kw: Any) -> pd.Series:
-    df = link([plan], list(actuals), **kw)
+    df = frame([plan], list(actuals), **kw)
     assert len(df) == 1
     return df.iloc[0]
 
@@ -98,10 +103,10 @@ EXAMPLES = [
      actual("30微克/立方米", 30, "ug/m**3", **PM), "met", -1.0),
     ("plain level, lower is better", rec("31微克/立方米", 31, "ug/m**3", **PM),
      actual("29微克/立方米", 29, "ug/m**3", **PM), "met", -2.0),
-    ("左右 within 0.5 points", rec("5.5%左右", 5.5, "percent", **GDP, comparator="~"),
-     actual("5.2%", 5.2, "percent", **GDP), "met", -0.3),
-    ("左右 short by more than 0.5 points", rec("5.5%左右", 5.5, "percent", **GDP, comparator="~"),
-     actual("4.9%", 4.9, "percent", **GDP), "not_met", -0.6),
+    ("左右 within 0.1 point of rounding", rec("5.5%左右", 5.5, "percent", **GDP, comparator="~"),
+     actual("5.4%", 5.4, "percent", **GDP), "met", -0.1),
+    ("左右 short by more than 0.1 point", rec("5.5%左右", 5.5, "percent", **GDP, comparator="~"),
+     actual("5.2%", 5.2, "percent", **GDP), "not_met", -0.3),
     ("左右 beyond on the good side", rec("5.5%左右", 5.5, "percent", **GDP, comparator="~"),
      actual("6.5%", 6.5, "percent", **GDP), "met", 1.0),
     ("左右 on a price: higher is worse",
@@ -142,12 +147,36 @@ EXAMPLES = [
                          ids=[e[0] for e in EXAMPLES])
 def test_judging_rules(plan: Target, result: Target, status: str, gap: float) -> None:
     row = one(plan, result)
-    assert row.status == status, row.reason
+    assert row.status == status, row.detail
     assert row.status_simple == ("met" if status == "exceeded" else status)
     assert row.gap == pytest.approx(gap, abs=1e-6)
     assert row.actual_count == 1
     assert row.actual_start == result.start
     assert 0 < row.confidence <= 1
+
+
+def test_links_are_typed_immutable_records() -> None:
+    links = link([rec("5600个", 5600, **SCHOOL, comparator=">=")], [actual("5800个", 5800, **SCHOOL)])
+    assert isinstance(links, Links) and len(links) == 1
+    k = links[0]
+    assert isinstance(k, Link) and k.result is not None and k.result.text == "5800个"
+    assert (k.status, k.code, k.gap, k.actual_value) == ("met", "reached", 200.0, 5800.0)
+    assert "5800个" in k.reason and "5600个" in k.reason
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        k.status = "not_met"  # type: ignore[misc]
+    assert pickle.loads(pickle.dumps(links)) == links
+    assert not links.to_frame().attrs
+
+
+@pytest.mark.parametrize("result, tolerance, status", [
+    (5.4, None, "met"), (5.2, None, "not_met"), (5.2, 0.5, "met"), (5.0, 0.5, "met"),
+    (4.9, 0.5, "not_met"), (6.5, None, "met"),
+])
+def test_tolerance_of_an_approximate_rate(result: float, tolerance: float | None,
+                                          status: str) -> None:
+    plan = rec("5.5%左右", 5.5, "percent", **GDP, comparator="~")
+    kw = {} if tolerance is None else {"tolerance": tolerance}
+    assert one(plan, actual(f"{result}%", result, "percent", **GDP), **kw).status == status
 
 
 def test_ratio_only_for_amounts() -> None:
@@ -164,14 +193,14 @@ def test_change_target_is_not_met_by_a_level() -> None:
               actual("1362.8亿元", 1.3628e11, "yuan", indicator="社会消费品零售总额"))
     assert row.status == "unknown"
     assert row.actual_count == 0
-    assert "not comparable" in row.reason and "change" in row.reason
+    assert "not comparable" in row.detail and "change" in row.detail
 
 
 def test_increment_is_not_answered_by_the_total() -> None:
     row = one(rec("100亿元以上", 1e10, "yuan", indicator="社零增量", comparator=">="),
               actual("1362.8亿元", 1.3628e11, "yuan", indicator="社会消费品零售总额"))
     assert row.status == "unknown"
-    assert "increment" in row.reason
+    assert "increment" in row.detail
 
 
 def test_persons_against_person_times_are_linked_but_unknown() -> None:
@@ -187,13 +216,13 @@ def test_yuan_against_usd_is_unknown() -> None:
     row = one(rec("6亿美元以上", 6e8, "USD", indicator="实际利用外资", comparator=">="),
               actual("40亿元", 4e9, "yuan", indicator="实际利用外资"))
     assert row.status == "unknown"
-    assert "not convertible" in row.reason
+    assert "not convertible" in row.detail
 
 
 def test_no_result() -> None:
     row = one(rec("60幢", 60, indicator="打造“亿元楼”", classifier="幢"))
     assert row.status == "unknown"
-    assert row.reason == "no reported result"
+    assert row.detail == "no reported result" and row.reason_code == "no_result"
     assert row.actual_count == 0 and pd.isna(row.actual_start)
     assert row.confidence == 0
 
@@ -204,7 +233,7 @@ def test_estimate_lowers_confidence() -> None:
     estimated = one(plan, actual("841亿元", 8.41e10, "yuan", indicator="固定资产投资", hedge="预计"))
     assert stated.status == estimated.status == "met"
     assert estimated.confidence < stated.confidence
-    assert "estimate" in estimated.reason
+    assert "estimate" in estimated.detail and "预计" in estimated.reason
 
 
 # --------------------------------------------------------------------------
@@ -214,19 +243,19 @@ def test_sub_counts_are_summed() -> None:
     plan = rec("5600个", 5600, indicator="新增学位", classifier="个")
     parts = [actual(f"{n}个", n, indicator="学位", classifier="个", start=100 + 10 * i)
              for i, n in enumerate((2000, 1800, 1900))]
-    df = link([plan], parts)
-    row = df.iloc[0]
+    links = link([plan], parts)
+    row = links.to_frame().iloc[0]
     assert row.status == "met"
     assert row.actual_value == 5700 and row.actual_count == 3
-    assert "sum of 3" in row.reason
-    pairs = link_records(df)
+    assert "sum of 3" in row.detail and "3项结果合计5700" in row.reason
+    pairs = link_records(links)
     assert sorted(p["actual_start"] for p in pairs) == [100, 110, 120]
     assert {p["status"] for p in pairs} == {"met"}
 
 
 def test_no_sum_when_one_result_answers() -> None:
     plan = rec("3.5万平方米", 35000, "m**2", indicator="嵌入式体育场地设施")
-    df = link([plan], [actual("超6万平方米", 60000, "m**2", indicator="嵌入式体育场地设施面积"),
+    df = frame([plan], [actual("超6万平方米", 60000, "m**2", indicator="嵌入式体育场地设施面积"),
                        actual("1万平方米", 10000, "m**2", indicator="嵌入式体育场地", start=120)])
     assert df.iloc[0].actual_count == 1 and df.iloc[0].actual_value == 60000
 
@@ -249,19 +278,20 @@ def test_bracketed_sub_count_is_left_out_of_a_sum() -> None:
     inner = actual("9个", 9, indicator="省级未来社区", classifier="个", start=16)
     ongoing = actual("9个", 9, indicator="未来社区项目正在有序推进", classifier="个", start=30)
     plan = rec("27个", 27, indicator="省市级未来社区建设", classifier="个")
-    df = link([plan], [created, inner, ongoing], completions={"t1": cell})
-    assert sorted(p["actual_start"] for p in link_records(df)) == [5, 30]
+    links = link([plan], [created, inner, ongoing], completions={"t1": cell})
+    df = links.to_frame()
+    assert sorted(p["actual_start"] for p in link_records(links)) == [5, 30]
     assert df.iloc[0].status == "met" and df.iloc[0].actual_value == 27
 
 
 def test_a_figure_written_twice_is_one_result() -> None:
     plan = rec("1500名以上", 1500, indicator="新增市级高层次人才", classifier="名", comparator=">=")
-    df = link([plan], [actual("3200余人", 3200, indicator="新认定高层次人才", classifier="人"),
+    links = link([plan], [actual("3200余人", 3200, indicator="新认定高层次人才", classifier="人"),
                        actual("3214名", 3214, indicator="新增市级高层次人才", classifier="名",
                               start=200)])
-    row = df.iloc[0]
+    row = links.to_frame().iloc[0]
     assert row.actual_value == 3214 and row.actual_count == 2
-    assert len(link_records(df)) == 2
+    assert len(link_records(links)) == 2
 
 
 def test_one_result_answers_one_target_of_a_row() -> None:
@@ -269,7 +299,7 @@ def test_one_result_answers_one_target_of_a_row() -> None:
              rec("5个", 5, indicator="投用留用地项目", classifier="个", start=10)]
     results = [actual("3个", 3, indicator="开工留用地项目", classifier="个"),
                actual("6个", 6, indicator="投用留用地项目", classifier="个", start=110)]
-    df = link(plans, results)
+    df = frame(plans, results)
     assert list(df.actual_start) == [100, 110]
     assert list(df.status_simple) == ["met", "met"]
 
@@ -354,7 +384,7 @@ def test_rates_are_not_prorated() -> None:
 # Output shape
 
 def test_frame_columns_and_dtypes() -> None:
-    df = link([rec("10个", 10, indicator="示范点"), rec("5%", 5, "percent", **GDP, start=20)],
+    df = frame([rec("10个", 10, indicator="示范点"), rec("5%", 5, "percent", **GDP, start=20)],
               [actual("12个", 12, indicator="示范点")])
     assert tuple(df.columns) == LINK_COLUMNS
     for col in ("plan_start", "plan_end", "actual_start", "actual_end", "year", "actual_count"):
@@ -368,15 +398,16 @@ def test_frame_columns_and_dtypes() -> None:
 
 
 def test_empty_input() -> None:
-    df = link([], [])
+    links = link([], [])
+    df = links.to_frame()
     assert tuple(df.columns) == LINK_COLUMNS and len(df) == 0
-    assert link_records(df) == []
+    assert link_records(links) == []
 
 
 def test_link_records_are_json_ready() -> None:
-    df = link([rec("10个", 10, indicator="示范点"), rec("60幢", 60, indicator="亿元楼", start=20)],
-              [actual("12个", 12, indicator="示范点")])
-    out = link_records(df, doc="d")
+    links = link([rec("10个", 10, indicator="示范点"), rec("60幢", 60, indicator="亿元楼", start=20)],
+                 [actual("12个", 12, indicator="示范点")])
+    out = link_records(links, doc="d")
     json.dumps(out, ensure_ascii=False)
     assert [(r["plan_start"], r["actual_start"], r["status"]) for r in out] == [
         (0, 100, "met"), (20, None, "unknown")]
@@ -535,8 +566,9 @@ def gold_001_links() -> tuple[list[dict[str, Any]], dict[str, Any], pd.DataFrame
     plans = [gold_target(g, firsts[g["id"]], f"r{g['row']}") for g in gold if g["role"] == "plan"]
     actuals = [gold_target(g, firsts[g["id"]], f"r{g['row']}") for g in gold
                if g["role"] == "actual"]
-    df = link(plans, actuals, completions=completion_cells(text))
-    records = link_records(df, doc=DOC_001)
+    links = link(plans, actuals, completions=completion_cells(text))
+    df = links.to_frame()
+    records = link_records(links, doc=DOC_001)
     scores = reference().score_links(records, gold, {g["id"]: g for g in gold}, spans)
     return records, scores, df
 
@@ -592,7 +624,7 @@ def cross_links() -> pd.DataFrame:
     # 001 reports on 2023, which its records do not repeat; no rows on either side.
     results = [gold_target(g, firsts1[g["id"]], None, year=2023) for g in gold1
                if g["role"] == "actual"]
-    return link(plans, results)
+    return frame(plans, results)
 
 
 def test_cross_document_link_found_without_rows() -> None:
@@ -629,7 +661,7 @@ def test_other_rows_need_a_strong_indicator_match() -> None:
     assert one(plan, actual("145个", 145, indicator="整改涉水问题", task="r2")).status == "unknown"
     gdp_plan = rec("5%", 5, "percent", **GDP, task="r1")
     row = one(gdp_plan, actual("6%", 6, "percent", indicator="GDP", kind="change", task="r2"))
-    assert row.status == "met" and "other" in row.reason
+    assert row.status == "met" and "other" in row.detail
 
 
 def test_year_must_agree_across_documents() -> None:

@@ -32,7 +32,7 @@ def links() -> pd.DataFrame:
     def tagged(text: str, role: str) -> list:
         return [dataclasses.replace(t, role=role, task="t1") for t in zhtargets.extract(text)]
 
-    df = link(tagged(PLAN, "plan"), tagged(ACTUAL, "actual"))
+    df = link(tagged(PLAN, "plan"), tagged(ACTUAL, "actual")).to_frame()
     assert list(df["comparator"]) == ["~", ">=", "<=", ">=", "=", "range"]
     assert df["actual_value"].notna().all()
     return df

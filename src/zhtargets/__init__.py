@@ -11,13 +11,13 @@ from typing import Any
 
 from .extractor import Extractor, default_extractor
 from .link import link
-from .records import Target, Targets, register_html, to_frame
+from .records import Link, Links, Target, Targets, register_html, to_frame
 # Bound eagerly: importing the submodules zhtargets.link / zhtargets.render
 # would otherwise set those package attributes to the modules themselves.
 from .render import render
 
 __all__ = [
-    "Extractor", "Target", "Targets", "extract", "to_frame", "ledger_frame",
+    "Extractor", "Target", "Targets", "Link", "Links", "extract", "to_frame", "ledger_frame",
     "InputError", "LexiconError",
     "Document", "read_document", "read_text", "link", "render",
     "to_excel", "plot_targets", "plot_summary",
@@ -52,6 +52,7 @@ def _view(module: str, name: str):
 # The root is the one place that knows both records and views: it tells the
 # records how to show themselves in a notebook.
 register_html("zhtargets.records.Targets", _view("render", "targets_html"))
+register_html("zhtargets.records.Links", lambda links: links.to_frame()._repr_html_())
 register_html("zhtargets.document.Document", _view("render", "document_html"))
 
 

@@ -86,20 +86,19 @@ def _cmd_link(args) -> int:
 
     plan = read_document(Path(args.plan))
     report = read_document(Path(args.report)) if args.report else None
-    df = plan.link(report, **({"period": args.period} if args.period else {}))
+    options = {k: v for k, v in (("period", args.period), ("tolerance", args.tolerance))
+               if v is not None}
+    links = plan.link(report, **options)
     if args.format == "xlsx":
         from .ledger import ledger_frame, to_excel
 
         if not args.output or args.output == "-":
             print("zhtargets link: --format xlsx needs -o FILE", file=sys.stderr)
             return 2
-        to_excel(ledger_frame(plan.tasks_frame(), df, plan.unique_targets), args.output)
+        to_excel(ledger_frame(plan.tasks_frame(), links.to_frame(), plan.unique_targets),
+                 args.output)
         return 0
-    if report is None:
-        records = link_records(df, doc=plan.name)
-    else:
-        records = [{"plan_doc": plan.name, "actual_doc": report.name, **r}
-                   for r in link_records(df)]
+    records = link_records(links, doc=plan.name if report is None else None)
     with _open_out(args.output, args.format) as out:
         _write(records, args.format, out)
     return 0
@@ -122,7 +121,7 @@ def _cmd_plot(args) -> int:
 
     plan = read_document(Path(args.plan))
     report = read_document(Path(args.report)) if args.report else None
-    links = plan.link(report)
+    links = plan.link(report).to_frame()
     fig = plot_targets(links) if args.kind == "targets" else plot_summary(links, plan.tasks_frame())
     fig.savefig(args.output, bbox_inches="tight")  # PNG, SVG or PDF by suffix
     print(args.output)
@@ -189,6 +188,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("report", nargs="?", help="a separate report document")
     p.add_argument("--format", choices=["jsonl", "csv", "xlsx"], default="jsonl")
     p.add_argument("--period", help="the report's period, e.g. 1-9月, 上半年")
+    p.add_argument("--tolerance", type=float,
+                   help="points of rounding a 左右 rate target allows (default 0.1)")
     p.add_argument("-o", "--output")
     p.set_defaults(func=_cmd_link)
 

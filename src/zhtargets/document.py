@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .extractor import Extractor
+    from .records import Links
 
 __all__ = ["Document", "read_document"]
 
@@ -95,7 +96,7 @@ class Document:
                 out[t.id] = cell
         return out
 
-    def link(self, report: "Document | None" = None, **options) -> "pd.DataFrame":
+    def link(self, report: "Document | None" = None, **options) -> "Links":
         """Each planned target beside its reported result (see :func:`zhtargets.link`).
 
         Without ``report`` the document's own completion cells answer its plans.
@@ -103,12 +104,14 @@ class Document:
         from .link import link
 
         if report is None:
-            return link(self.plans, self.actuals, completions=self.completions, **options)
+            return link(self.plans, self.actuals, completions=self.completions,
+                        plan_doc=self.name, actual_doc=self.name, **options)
         # Across documents there are no rows: years must agree, and a report's
         # results rarely restate the year its title gives (2023年…完成情况).
         actuals = [t if t.year is not None or report.title_year is None
                    else replace(t, year=report.title_year) for t in report.actuals]
-        return link(self.plans, actuals, completions=report.completions, **options)
+        return link(self.plans, actuals, completions=report.completions,
+                    plan_doc=self.name, actual_doc=report.name, **options)
 
     @cached_property
     def title_year(self) -> int | None:

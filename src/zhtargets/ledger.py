@@ -188,7 +188,7 @@ def _as_ledger(ledger_frame_or_parts: Any) -> pd.DataFrame:
         doc = ledger_frame_or_parts
         # unique_targets: a page holding its table twice lists each target once.
         targets = getattr(doc, "unique_targets", None) or getattr(doc, "targets", None)
-        return ledger_frame(doc.tasks_frame(), doc.link(), targets)
+        return ledger_frame(doc.tasks_frame(), doc.link().to_frame(), targets)
     if isinstance(ledger_frame_or_parts, Mapping):
         return ledger_frame(**ledger_frame_or_parts)
     if isinstance(ledger_frame_or_parts, (tuple, list)):

@@ -1,52 +1,29 @@
-"""Link planned targets to the results reported for them, and judge each one.
+"""Link planned targets to the results reported for them.
 
 A completion report answers its plan row by row: the row (document task) is
 the first evidence that a reported figure belongs to a target, and the
 indicator, unit and kind of quantity decide between the figures of one row.
-Across documents (a five-year plan against an annual report) there is no row,
-so a link needs the same canonical indicator, a compatible unit, the same kind
-and the same year.
+Across documents there is no row, so a link needs the same canonical
+indicator, a compatible unit, the same kind and the same year.
 
-Judging rules (what :func:`link` writes in ``status``):
-
-* floors (``>=``, ``>``, and ``=`` for amounts and counts, since a plan count
-  is a floor in practice) are met when the result reaches the target;
-* ceilings (``<=``, ``<``; 控制在…以内) are met when the result stays at or
-  below it;
-* ``~`` (左右, 约) is met within ``tolerance`` of the target: percentage points
-  for rates (``percent``, ``percentage_point``), a relative 5 % for every other
-  unit; beyond that band it is met on the good side and not met on the bad one;
-* ranges are met at or above ``low`` and ``exceeded`` above ``high``;
-* "good side" is "higher" unless the indicator is one where lower is better
-  (prices, unemployment, PM2.5, intensities; see ``lexicons/indicators.tsv``)
-  or the target is a decline (a negative change): then floors and ``=`` bound
-  the result from above;
-* ``exceeded`` is kept for clear cases: above a range's top, or at least 120 %
-  of an amount target (kind ``amount``, not a rate).  ``status_simple`` folds it
-  into ``met``;
-* a change target is judged only against a change result, never a level; units
+* a change target is answered only by a change result, never a level; units
   convert through ``lexicons/link_units.tsv``; yuan against USD, and persons
   against person-times (名 vs 人次), are linked but judged ``unknown``;
-* with a reporting ``period`` (1-9月, 前三季度, 上半年), amount targets are
-  judged against their time-proportional share (序时进度); rates, levels and
-  stocks are not prorated;
 * several results of one row that together answer a target (three schools
   adding 2000 + 1800 + 1900 places against 5600) are summed when no single
   one reaches it; sub-counts (其中…, (含…)) are never added to their total;
-* with no number, the completion cell's words decide (已完成 → met, 未完成 →
-  not_met, 暂无法预估 → unknown); with nothing at all the target is
-  ``unknown`` with the reason "no reported result".
+* with no number, the completion cell's words decide.
+
+The verdict itself is :mod:`zhtargets.judge`'s.
 """
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, Literal
 
-import pandas as pd
 import regex
 
 from ._lexicon import LexiconError, read_lines, read_table
@@ -54,9 +31,18 @@ from .indicators import (
     indicator_overlap,
     indicator_similarity,
     lookup_indicator,
-    normalize_indicator,
 )
-from .records import Target
+from .judge import (
+    DEFAULT_TOLERANCE,
+    Verdict,
+    completion_verdict,
+    is_rate,
+    judge,
+    period_fraction,
+    point,
+    reason,
+)
+from .records import LINK_COLUMNS, STATUSES, Link, Links, Target
 
 __all__ = [
     "link",
@@ -65,35 +51,10 @@ __all__ = [
     "completion_verdict",
     "Verdict",
     "LINK_COLUMNS",
-    "SPANS_ATTR",
     "STATUSES",
 ]
 
-Status = Literal["met", "exceeded", "not_met", "unknown"]
-STATUSES: tuple[str, ...] = ("met", "exceeded", "not_met", "unknown")
-
-LINK_COLUMNS: tuple[str, ...] = (
-    "task", "plan_start", "plan_end", "plan_text", "indicator", "canonical_indicator",
-    "target_value", "target_low", "target_high", "unit", "comparator", "kind", "year",
-    "actual_start", "actual_end", "actual_text", "actual_value", "actual_count",
-    "status", "status_simple", "gap", "ratio", "confidence", "reason",
-)
-_INT_COLUMNS = ("plan_start", "plan_end", "year", "actual_start", "actual_end", "actual_count")
-_FLOAT_COLUMNS = ("target_value", "target_low", "target_high", "actual_value", "gap",
-                  "ratio", "confidence")
-# Key of ``df.attrs`` holding the spans of every result linked to each row, by
-# the row's index label: the frame has one row per plan, but a summed target
-# has several results and the scorer counts (plan, result) pairs.
-SPANS_ATTR = "actual_spans"
-
-_RATE_UNITS = frozenset({"percent", "percentage_point"})
 _CEILINGS = frozenset({"<=", "<"})
-
-# ``~`` on anything that is not a rate: 2亿元左右 is met from 1.9亿元.
-_AMOUNT_TOLERANCE = 0.05
-# An amount at 120 % of its target is "clearly beyond" it; below that the
-# difference is within what planners round to.
-_EXCEEDED_RATIO = 1.2
 # Within one row, the row already vouches for the link, so a modest overlap
 # of indicator wording is enough (扩绿 for 新增绿地).
 _TASK_MIN_SIMILARITY = 0.3
@@ -111,19 +72,11 @@ _NESTED_WEIGHT = 0.6
 # result written twice (3200余人 and 3214名 new high-level talents).
 _RESTATEMENT_TOLERANCE = 0.02
 _RESTATEMENT_SIMILARITY = 0.6
-# Share of the indicator's characters a clause of the completion cell must
-# contain to be taken as speaking about that target.
-_CLAUSE_COVERAGE = 0.5
 
-_CLAUSE_SPLIT = regex.compile(r"[,，。;；:：!！?？\n]+")
 _SENTENCE_ENDS = "。;；!！?？\n"
 _CLAUSE_MARKS = regex.compile(r"[,，:：]")
 _CLOSED_BRACKET = regex.compile(r"[(（][^()（）]*[)）]")
-_DIGIT = regex.compile(r"\d")
 _NUMBER_CHARS = frozenset("0123456789.")
-_MONTH_SPAN = regex.compile(r"(\d{1,2})\s*[-–—~至到]\s*(\d{1,2})\s*月")
-_MONTH_END = regex.compile(r"(\d{1,2})\s*月(?:底|末|份)?")
-_NOISE = regex.compile(r"[\s\p{P}\p{S}]+")
 
 
 # --- lexicons -------------------------------------------------------------
@@ -138,13 +91,6 @@ class _UnitInfo:
 class _ClassifierInfo:
     cls: str
     human: bool
-
-
-@dataclass(frozen=True, slots=True)
-class _Phrase:
-    text: str
-    verdict: Literal["met", "not_met", "unknown"]
-    confidence: float
 
 
 def _number(value: str, name: str) -> float:
@@ -171,24 +117,6 @@ def _conflicts() -> dict[frozenset[str], str]:
 
 
 @cache
-def _phrases() -> tuple[_Phrase, ...]:
-    name = "link_completion.tsv"
-    out = []
-    for text, verdict, conf in read_table(name, 3):
-        if verdict not in {"met", "not_met", "unknown"}:
-            raise LexiconError(f"{name}: bad verdict {verdict!r} for {text!r}")
-        out.append(_Phrase(text, verdict, _number(conf, name)))  # type: ignore[arg-type]
-    return tuple(sorted(out, key=lambda p: -len(p.text)))
-
-
-@cache
-def _periods() -> tuple[tuple[str, float], ...]:
-    name = "link_periods.tsv"
-    rows = [(w, _number(f, name)) for w, f in read_table(name, 2)]
-    return tuple(sorted(rows, key=lambda r: -len(r[0])))
-
-
-@cache
 def _subset_markers() -> tuple[str, ...]:
     return read_lines("link_subset_markers.txt")
 
@@ -201,94 +129,6 @@ def _increment_words() -> tuple[str, ...]:
 @cache
 def _estimate_words() -> frozenset[str]:
     return frozenset(read_lines("link_estimate_words.txt"))
-
-
-# --- periods and completion words -----------------------------------------
-
-def period_fraction(period: str | None) -> float:
-    """Share of the year a reporting period covers (``1-9月`` → 0.75).
-
-    ``None`` means a full year.  Month spans with digits, ``截至9月底`` and the
-    words of ``lexicons/link_periods.tsv`` are understood; anything else raises
-    ``ValueError`` rather than silently judging against the full target.
-    """
-    if period is None:
-        return 1.0
-    text = unicodedata.normalize("NFKC", period).strip()
-    if m := _MONTH_SPAN.search(text):
-        first, last = int(m.group(1)), int(m.group(2))
-        if 1 <= first <= last <= 12:
-            return (last - first + 1) / 12
-    for word, fraction in _periods():
-        if word in text:
-            return fraction
-    if (m := _MONTH_END.search(text)) and 1 <= int(m.group(1)) <= 12:
-        return int(m.group(1)) / 12
-    raise ValueError(f"unknown reporting period {period!r}")
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """A qualitative verdict read from a completion cell."""
-
-    status: Literal["met", "not_met", "unknown"]
-    confidence: float
-    phrase: str
-    whole_cell: bool
-
-
-def _phrase_hits(text: str) -> list[_Phrase]:
-    """Lexicon phrases in ``text``, longest first, never overlapping."""
-    taken = [False] * len(text)
-    hits = []
-    for phrase in _phrases():
-        start = text.find(phrase.text)
-        while start != -1:
-            end = start + len(phrase.text)
-            if not any(taken[start:end]):
-                taken[start:end] = [True] * (end - start)
-                hits.append(phrase)
-            start = text.find(phrase.text, start + 1)
-    return hits
-
-
-def _decide(hits: Sequence[_Phrase], whole_cell: bool) -> Verdict | None:
-    # A negation or a missing-data note outweighs a "完成" elsewhere in the
-    # same clause: it is the more specific statement.
-    for status in ("not_met", "unknown", "met"):
-        chosen = [h for h in hits if h.verdict == status]
-        if chosen:
-            best = max(chosen, key=lambda h: (h.confidence, len(h.text)))
-            return Verdict(status, best.confidence, best.text, whole_cell)  # type: ignore[arg-type]
-    return None
-
-
-def _coverage(indicator: str, clause: str) -> float:
-    chars = set(normalize_indicator(indicator))
-    if not chars:
-        return 0.0
-    return sum(c in clause for c in chars) / len(chars)
-
-
-def completion_verdict(indicator: str | None, cell: str) -> Verdict | None:
-    """The qualitative verdict a completion cell gives a target, if any.
-
-    A cell that is nothing but a verdict (``已完成。``) answers every target of
-    its row.  Otherwise a clause without Arabic digits that names the target's
-    indicator (at least half its characters) and holds a phrase of
-    ``lexicons/link_completion.tsv`` decides it.
-    """
-    bare = _NOISE.sub("", cell)
-    whole = [p for p in _phrases() if p.text == bare]
-    if whole:
-        return _decide(whole, whole_cell=True)
-    if not indicator:
-        return None
-    hits: list[_Phrase] = []
-    for clause in _CLAUSE_SPLIT.split(cell):
-        if clause and not _DIGIT.search(clause) and _coverage(indicator, clause) >= _CLAUSE_COVERAGE:
-            hits.extend(_phrase_hits(clause))
-    return _decide(hits, whole_cell=False)
 
 
 # --- comparing two records --------------------------------------------------
@@ -350,20 +190,8 @@ def _kinds_compatible(plan: Target, actual: Target, strict: bool) -> str | None:
     return None
 
 
-def _rate(t: Target) -> bool:
-    return t.unit in _RATE_UNITS
-
-
-def _point(t: Target) -> float | None:
-    if t.value is not None:
-        return t.value
-    if t.low is not None and t.high is not None:
-        return (t.low + t.high) / 2
-    return t.low if t.low is not None else t.high
-
-
 def _closeness(plan: Target, actual: Target, factor: float) -> float:
-    p, a = _point(plan), _point(actual)
+    p, a = point(plan), point(actual)
     if p is None or a is None or p == 0 or a == 0 or (p < 0) != (a < 0):
         return 0.0
     r = abs(a * factor / p)
@@ -408,7 +236,7 @@ class _Link:
     primary: _Candidate | None = None
     summed: list[_Candidate] = field(default_factory=list)
     repeats: list[_Candidate] = field(default_factory=list)
-    scope: str = ""
+    scope: Literal["task", "cross", ""] = ""
     verdict: Verdict | None = None
     blocked: str = ""  # why a same-indicator result could not be compared
 
@@ -462,7 +290,7 @@ def _nested(actuals: Sequence[Target], idx: Sequence[int], cell: str | None) -> 
 
 def _restates(a: Target, b: Target, factor: float) -> bool:
     """Whether ``a`` is ``b`` written again (summary lines repeat figures)."""
-    va, vb = _point(a), _point(b)
+    va, vb = point(a), point(b)
     if va is None or vb is None or a.kind != b.kind:
         return False
     if abs(va * factor - vb) > _RESTATEMENT_TOLERANCE * max(abs(vb), 1e-12):
@@ -480,7 +308,7 @@ def _candidates(plan: Target, actuals: Sequence[Target], idx: Sequence[int],
     plan_ind = lookup_indicator(plan.indicator)
     for i in idx:
         actual = actuals[i]
-        if _point(actual) is None:
+        if point(actual) is None:
             continue
         sim = _similarity(plan, actual, cross=cross)
         same_canonical = plan_ind is not None and plan_ind == lookup_indicator(actual.indicator)
@@ -539,7 +367,7 @@ def _assign(plans: Sequence[Target], actuals: Sequence[Target], pidx: Sequence[i
 
 
 def _reached(plan: Target, value: float) -> bool:
-    target = _point(plan)
+    target = point(plan)
     return target is not None and value >= target
 
 
@@ -551,10 +379,10 @@ def _add_parts(plans: Sequence[Target], actuals: Sequence[Target], pidx: Sequenc
     for p in pidx:
         state, plan = states[p], plans[p]
         prim = state.primary
-        if (prim is None or plan.kind != "amount" or _rate(plan)
+        if (prim is None or plan.kind != "amount" or is_rate(plan)
                 or plan.comparator in _CEILINGS or prim.units.relation == "flagged"):
             continue
-        value = _point(actuals[prim.actual])
+        value = point(actuals[prim.actual])
         # The time share is applied later; a sub-count sum is only worth it
         # when the single figure falls short of the whole target.
         if value is not None and not _reached(plan, value * prim.units.factor):
@@ -575,80 +403,7 @@ def _add_parts(plans: Sequence[Target], actuals: Sequence[Target], pidx: Sequenc
             used.add(a)
 
 
-# --- judging ----------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class _Judgement:
-    status: Status
-    gap: float | None
-    ratio: float | None
-    rule: str
-
-
-def _lower_is_better(plan: Target) -> bool:
-    ind = lookup_indicator(plan.indicator)
-    if ind is not None and ind.lower_is_better:
-        return True
-    bound = plan.value if plan.value is not None else plan.high
-    return plan.kind == "change" and bound is not None and bound < 0
-
-
-def _judge(plan: Target, actual: float, fraction: float, tolerance: float) -> _Judgement:
-    # Only flows accumulate through the year; rates, levels and stocks do not.
-    amount = plan.kind == "amount" and not _rate(plan)
-    f = fraction if amount else 1.0
-    lower_better = _lower_is_better(plan)
-
-    if plan.comparator == "range" or plan.value is None:
-        lo = plan.low * f if plan.low is not None else -math.inf
-        hi = plan.high * f if plan.high is not None else math.inf
-        gap = actual - hi if actual > hi else actual - lo if actual < lo else 0.0
-        ratio = actual / lo if amount and lo not in (0, -math.inf) else None
-        if lower_better:
-            return _Judgement("met" if actual <= hi + _eps(hi) else "not_met", gap, ratio,
-                              "range, lower is better: met at or below its top")
-        if actual < lo - _eps(lo):
-            return _Judgement("not_met", gap, ratio, "below the range")
-        if actual > hi + _eps(hi):
-            return _Judgement("exceeded", gap, ratio, "above the range's top")
-        return _Judgement("met", gap, ratio, "within the range")
-
-    target = plan.value * f
-    gap = actual - target
-    ratio = actual / target if amount and target else None
-    big = amount and target > 0 and actual >= _EXCEEDED_RATIO * target - _eps(target)
-
-    if plan.comparator in _CEILINGS:
-        ok = actual <= target + _eps(target)
-        return _Judgement("met" if ok else "not_met", gap, ratio, "ceiling")
-    if plan.comparator == "~":
-        band = tolerance if _rate(plan) else _AMOUNT_TOLERANCE * abs(target)
-        if abs(gap) <= band + _eps(target):
-            return _Judgement("met", gap, ratio, f"within ±{band:g} of an approximate target")
-        if (gap < 0) == lower_better:
-            return _Judgement("exceeded" if big and not lower_better else "met", gap, ratio,
-                              "beyond an approximate target on the good side")
-        return _Judgement("not_met", gap, ratio, "short of an approximate target")
-    # Floors and plain figures: at least the target, in the good direction.
-    if lower_better:
-        ok = actual <= target + _eps(target)
-        return _Judgement("met" if ok else "not_met", gap, ratio, "lower is better")
-    if actual < target - _eps(target):
-        return _Judgement("not_met", gap, ratio, "below the target")
-    return _Judgement("exceeded" if big else "met", gap, ratio,
-                      "at least 120% of the target" if big else "at or above the target")
-
-
-def _eps(x: float) -> float:
-    # Reported figures are rounded; a float rounding error must not flip a verdict.
-    return 1e-9 * max(1.0, abs(x)) if math.isfinite(x) else 0.0
-
-
 # --- the public functions -----------------------------------------------------
-
-def _simple(status: str) -> str:
-    return "met" if status == "exceeded" else status
-
 
 def _confidence(state: _Link, actuals: Sequence[Target]) -> float:
     prim = state.primary
@@ -667,71 +422,72 @@ def _confidence(state: _Link, actuals: Sequence[Target]) -> float:
     return round(min(1.0, max(0.0, base)), 3)
 
 
-def _row(plan: Target, state: _Link, actuals: Sequence[Target], fraction: float,
-         tolerance: float) -> tuple[dict[str, Any], list[tuple[int, int, str]]]:
-    row: dict[str, Any] = {
-        "task": plan.task, "plan_start": plan.start, "plan_end": plan.end,
-        "plan_text": plan.text, "indicator": plan.indicator,
-        "canonical_indicator": (ind.name if (ind := lookup_indicator(plan.indicator)) else None),
-        "target_value": plan.value, "target_low": plan.low, "target_high": plan.high,
-        "unit": plan.unit, "comparator": plan.comparator, "kind": plan.kind, "year": plan.year,
-        "actual_start": None, "actual_end": None, "actual_text": None, "actual_value": None,
-        "actual_count": 0, "gap": None, "ratio": None,
-    }
-    cands = state.candidates()
-    spans = [(actuals[c.actual].start, actuals[c.actual].end, actuals[c.actual].text) for c in cands]
+
+def _verdict(plan: Target, state: _Link, actuals: Sequence[Target], fraction: float,
+             tolerance: float) -> Link:
+    """The typed link of one plan: its results, the judgement and the reasons."""
+    ind = lookup_indicator(plan.indicator)
+    base = dict(plan=plan, indicator=ind.slug if ind else None,
+                confidence=_confidence(state, actuals), scope=state.scope or None)
+    where = (reason("where_task", task=plan.task) if state.scope == "task"
+             else reason("where_cross"))
     prim = state.primary
     if prim is None:
-        if state.verdict is not None:
-            status = state.verdict.status
-            where = "completion cell" if state.verdict.whole_cell else "completion clause"
-            reason = f"{where} says {state.verdict.phrase}, no figure"
-        else:
-            status = "unknown"
-            reason = "no reported result"
-            if state.blocked:
-                reason += f" (not comparable: {state.blocked})"
-        row.update(status=status, reason=reason)
-        return row, spans
+        if (v := state.verdict) is not None:
+            place = "completion cell" if v.whole_cell else "completion clause"
+            return Link(status=v.status, code=f"words_{v.status}",
+                        reason=reason(f"words_{v.status}", where=where, phrase=v.phrase),
+                        detail=f"{place} says {v.phrase}, no figure", **base)
+        detail, text = "no reported result", reason("no_result")
+        if state.blocked:
+            detail += f" (not comparable: {state.blocked})"
+            text += "；" + reason("note_blocked", why=state.blocked)
+        return Link(status="unknown", code="no_result", reason=text, detail=detail, **base)
 
-    if _point(plan) is None:
-        row.update(status="unknown", reason=f"target {plan.text} has no number to judge against",
-                   actual_start=actuals[prim.actual].start, actual_end=actuals[prim.actual].end,
-                   actual_text=actuals[prim.actual].text, actual_count=len(cands))
-        return row, spans
-
-    first = actuals[prim.actual]
-    parts = sorted([prim] + state.summed, key=lambda c: actuals[c.actual].start)
-    value = sum((_point(actuals[c.actual]) or 0.0) * c.units.factor for c in parts)
-    row.update(actual_start=first.start, actual_end=first.end,
-               actual_text=" + ".join(actuals[c.actual].text for c in parts)
-               + "".join(f" (= {actuals[c.actual].text})" for c in state.repeats),
-               actual_value=value, actual_count=len(cands))
-    where = f"row {plan.task}" if state.scope == "task" else "other document or row"
-    notes = []
+    # The deciding result first, then the sub-counts summed with it in text order.
+    summed = sorted(state.summed, key=lambda c: actuals[c.actual].start)
+    parts = tuple(actuals[c.actual] for c in [prim, *summed])
+    restated = tuple(actuals[c.actual] for c in state.repeats)
+    shown = " + ".join(t.text for t in parts)
+    scope_word = f"row {plan.task}" if state.scope == "task" else "other document or row"
+    base.update(results=parts, restated=restated)
+    if point(plan) is None:
+        return Link(status="unknown", code="no_target_number",
+                    reason=reason("no_target_number", where=where, actual=shown, plan=plan.text),
+                    detail=f"target {plan.text} has no number to judge against", **base)
     if prim.units.relation == "flagged":
-        row.update(status="unknown", reason=f"{where}: {first.text} not comparable ({prim.units.note})")
-        return row, spans
-    j = _judge(plan, value, fraction, tolerance)
-    if state.summed:
+        return Link(status="unknown", code="not_comparable",
+                    reason=reason("not_comparable", where=where, actual=shown, plan=plan.text,
+                                  why=prim.units.note),
+                    detail=f"{scope_word}: {parts[0].text} not comparable ({prim.units.note})",
+                    **base)
+    value = sum((point(actuals[c.actual]) or 0.0) * c.units.factor for c in [prim, *summed])
+    j = judge(plan, value, fraction, tolerance)
+    notes, zh_notes = [], []
+    if len(parts) > 1:
         notes.append(f"sum of {len(parts)} results = {value:g}")
+        zh_notes.append(reason("note_summed", n=len(parts), value=f"{value:g}"))
     if prim.units.relation == "convertible" and prim.units.note:
         notes.append(prim.units.note)
-    if fraction != 1.0 and plan.kind == "amount" and not _rate(plan):
+        zh_notes.append(reason("note_converted", why=prim.units.note))
+    if fraction != 1.0 and plan.kind == "amount" and not is_rate(plan):
         notes.append(f"prorated to {fraction:.3g} of the year (序时进度)")
-    words = {first.hedge, first.comparator_word}
-    if words & _estimate_words():
+        zh_notes.append(reason("note_prorated", fraction=f"{fraction:.3g}"))
+    if {parts[0].hedge, parts[0].comparator_word} & _estimate_words():
         notes.append("estimate (预计)")
-    reason = f"{where}: {row['actual_text']} vs {plan.text}: {j.rule}"
-    if notes:
-        reason += "; " + "; ".join(notes)
-    row.update(status=j.status, gap=j.gap, ratio=j.ratio, reason=reason)
-    return row, spans
+        zh_notes.append(reason("note_estimate"))
+    detail = f"{scope_word}: {shown} vs {plan.text}: {j.code}"
+    text = reason(j.code, where=where, actual=shown, plan=plan.text, band=f"{j.band:g}")
+    return Link(status=j.status, code=j.code,
+                reason="；".join([text, *zh_notes]),
+                detail="; ".join([detail, *notes]),
+                actual_value=value, gap=j.gap, ratio=j.ratio, **base)
 
 
 def link(plans: Sequence[Target], actuals: Sequence[Target], *,
          completions: Mapping[str, str] | None = None, period: str | None = None,
-         tolerance: float = 0.5) -> pd.DataFrame:
+         tolerance: float = DEFAULT_TOLERANCE, plan_doc: str | None = None,
+         actual_doc: str | None = None) -> Links:
     """Link each plan target to the result(s) reported for it and judge it.
 
     Args:
@@ -742,15 +498,13 @@ def link(plans: Sequence[Target], actuals: Sequence[Target], *,
             (累计完成情况), for qualitative verdicts and to recognise sub-counts.
         period: the reporting period of ``actuals`` (``1-9月``, ``前三季度``);
             amounts are then judged against the time-proportional share.
-        tolerance: half-width, in percentage points, of the band in which a
-            ``~`` rate target counts as met (amounts use a relative 5 %).
+        tolerance: points of rounding a ``~`` (左右) rate target allows on its
+            bad side (other ``~`` targets allow 5 %).
+        plan_doc, actual_doc: document names written into each link.
 
     Returns:
-        One row per plan target, in input order, with the columns of
-        :data:`LINK_COLUMNS` (nullable ``Int64``/``Float64`` numbers, ``string``
-        text).  ``df.attrs["actual_spans"]`` maps each row's index to the spans
-        of all its results (several when summed or restated), which
-        :func:`link_records` expands into pairs.
+        One :class:`~zhtargets.records.Link` per plan target, in input order
+        (``Links.to_frame()`` gives the table).
     """
     fraction = period_fraction(period)
     completions = completions or {}
@@ -773,6 +527,7 @@ def link(plans: Sequence[Target], actuals: Sequence[Target], *,
             for p in pidx:
                 if states[p].primary is None:
                     states[p].verdict = completion_verdict(plans[p].indicator, cell)
+                    states[p].scope = "task" if states[p].verdict else ""
 
     # Targets the row did not answer look for a result elsewhere.
     for p, plan in enumerate(plans):
@@ -782,34 +537,33 @@ def link(plans: Sequence[Target], actuals: Sequence[Target], *,
         others = [i for i, a in enumerate(actuals) if plan.task is None or a.task != plan.task]
         _assign(plans, actuals, [p], others, set(), states, cross=True)
 
-    rows, spans = [], {}
+    out = Links()
     for p, plan in enumerate(plans):
-        row, pair_spans = _row(plan, states[p], actuals, fraction, tolerance)
-        row["status_simple"] = _simple(row["status"])
-        row["confidence"] = _confidence(states[p], actuals)
-        rows.append(row)
-        spans[p] = pair_spans
-    df = pd.DataFrame(rows, columns=list(LINK_COLUMNS))
-    dtypes = {c: "Int64" for c in _INT_COLUMNS}
-    dtypes.update({c: "Float64" for c in _FLOAT_COLUMNS})
-    dtypes.update({c: "string" for c in LINK_COLUMNS if c not in dtypes})
-    df = df.astype(dtypes)
-    df.attrs[SPANS_ATTR] = spans
-    return df
+        k = _verdict(plan, states[p], actuals, fraction, tolerance)
+        out.append(_with_docs(k, plan_doc, actual_doc))
+    return out
+
+
+def _with_docs(k: Link, plan_doc: str | None, actual_doc: str | None) -> Link:
+    if plan_doc is None and actual_doc is None:
+        return k
+    return replace(k, plan_doc=plan_doc, actual_doc=actual_doc)
 
 
 def _plain(value: Any) -> Any:
     """A JSON-ready scalar: pandas NA and NaN become None."""
-    if value is None or value is pd.NA:
+    if value is None:
         return None
     if isinstance(value, float) and math.isnan(value):
         return None
     if hasattr(value, "item"):  # numpy scalar
         return value.item()
+    if type(value).__name__ == "NAType":
+        return None
     return value
 
 
-def link_records(df: pd.DataFrame, *, doc: str | None = None) -> list[dict[str, Any]]:
+def link_records(links: Sequence[Link], *, doc: str | None = None) -> list[dict[str, Any]]:
     """JSONL-ready link records: one per (plan, result) pair, or one per
     unanswered plan with ``actual_start``/``actual_end`` None.
 
@@ -818,21 +572,19 @@ def link_records(df: pd.DataFrame, *, doc: str | None = None) -> list[dict[str, 
     result all carry their plan's status.  ``doc`` is added when given, as the
     reference scorer needs it.
     """
-    all_spans: Mapping[Any, Sequence[tuple[int, int, str]]] = df.attrs.get(SPANS_ATTR, {})
+    df = Links(links).to_frame()
     out = []
-    for label, rec in zip(df.index, df.to_dict("records")):
-        base = {k: _plain(v) for k, v in rec.items()}
+    for k, rec in zip(links, df.to_dict("records")):
+        base = {c: _plain(v) for c, v in rec.items()}
         base["status_detail"] = base["status"]
         base["status"] = base.pop("status_simple")
         if doc is not None:
             base = {"doc": doc, **base}
-        spans = list(all_spans.get(label, ()))
-        if not spans and base["actual_start"] is not None:
-            spans = [(base["actual_start"], base["actual_end"], base["actual_text"])]
-        if not spans:
+        pairs = k.results + k.restated
+        if not pairs:
             out.append(base)
             continue
-        for start, end, text in spans:
-            out.append({**base, "actual_start": start, "actual_end": end,
-                        "actual_pair_text": text})
+        for t in pairs:
+            out.append({**base, "actual_start": t.start, "actual_end": t.end,
+                        "actual_pair_text": t.text})
     return out

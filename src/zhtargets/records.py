@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Target", "Targets", "to_frame", "register_html", "COMPARATORS", "KINDS", "ROLES", "AGGREGATES", "PERIOD_SOURCES", "ATTRIBUTES"]
+__all__ = ["Target", "Targets", "Link", "Links", "to_frame", "links_to_frame", "LINK_COLUMNS", "STATUSES", "register_html", "COMPARATORS", "KINDS", "ROLES", "AGGREGATES", "PERIOD_SOURCES", "ATTRIBUTES"]
 
 Comparator = Literal[">=", ">", "<=", "<", "~", "=", "range"]
 Kind = Literal["change", "level", "amount"]
@@ -22,6 +22,8 @@ Role = Literal["plan", "actual"]
 Aggregate = Literal["average", "cumulative"]
 PeriodSource = Literal["stated", "heading", "document"]
 Attribute = Literal["expected", "binding"]
+Status = Literal["met", "exceeded", "not_met", "unknown"]
+Scope = Literal["task", "cross"]
 
 COMPARATORS: tuple[str, ...] = (">=", ">", "<=", "<", "~", "=", "range")
 KINDS: tuple[str, ...] = ("change", "level", "amount")
@@ -29,6 +31,7 @@ ROLES: tuple[str, ...] = ("plan", "actual")
 AGGREGATES: tuple[str, ...] = ("average", "cumulative")
 PERIOD_SOURCES: tuple[str, ...] = ("stated", "heading", "document")
 ATTRIBUTES: tuple[str, ...] = ("expected", "binding")
+STATUSES: tuple[str, ...] = ("met", "exceeded", "not_met", "unknown")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,78 @@ class Targets(list):
         return html_view(self)
 
 
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A plan target beside the result(s) reported for it, and the verdict.
+
+    Plain fields only (records and numbers), so links pickle and cross
+    process boundaries like targets do.
+
+    Attributes:
+        plan: the planned target.
+        results: the result(s) that answer it, first the one that decides;
+            several when sub-counts of one row are summed (三所学校 2000 +
+            1800 + 1900 against 5600).  Empty when nothing was found.
+        restated: the same result written again elsewhere (a summary line
+            repeating a figure); shown, never added.
+        status: ``met``, ``exceeded``, ``not_met`` or ``unknown``.
+        code: the machine code of the rule that decided (``reached``,
+            ``ceiling_broken``, ``words_met``, ``no_result`` …; see
+            ``lexicons/link_reasons.tsv``).
+        reason: the verdict in Chinese, with both figures, for a ledger.
+        detail: the evidence in English: where the result came from and
+            which rule applied, for whoever checks the link.
+        actual_value: the result in the plan's unit (summed when several).
+        gap: result minus target (for a range, the distance to the nearer
+            bound; 0 inside it).
+        ratio: result / target, for amounts only.
+        confidence: how sure the link and verdict are, 0 to 1.
+        indicator: the canonical indicator key (``gdp``), when known.
+        scope: ``task`` (found in the plan's own row) or ``cross`` (in
+            another row or document); ``None`` without a result.
+        plan_doc, actual_doc: names of the plan's document and of the one
+            its result was sought in, when known.
+    """
+
+    plan: Target
+    results: tuple[Target, ...] = ()
+    restated: tuple[Target, ...] = ()
+    status: Status = "unknown"
+    code: str = "no_result"
+    reason: str = ""
+    detail: str = ""
+    actual_value: float | None = None
+    gap: float | None = None
+    ratio: float | None = None
+    confidence: float = 0.0
+    indicator: str | None = None
+    scope: Scope | None = None
+    plan_doc: str | None = None
+    actual_doc: str | None = None
+
+    @property
+    def status_simple(self) -> str:
+        """``status`` with ``exceeded`` folded into ``met``."""
+        return "met" if self.status == "exceeded" else self.status
+
+    @property
+    def result(self) -> Target | None:
+        """The result that decides the verdict, if any."""
+        return self.results[0] if self.results else None
+
+
+class Links(list):
+    """The list ``link`` returns: a plain list of :class:`Link`, one per plan
+    target in input order, that also turns into a DataFrame."""
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per link, the columns of :data:`LINK_COLUMNS`."""
+        return links_to_frame(self)
+
+    def _repr_html_(self) -> str | None:
+        return html_view(self)
+
+
 # Keyed by "module.QualName" so a view can be registered for a class without
 # importing the module that defines it (as IPython's for_type_by_name does).
 _HTML_VIEWS: dict[str, Callable[[Any], str]] = {}
@@ -150,3 +225,52 @@ def to_frame(targets: Iterable[Target]) -> pd.DataFrame:
 
     df = pd.DataFrame([t.to_dict() for t in targets], columns=list(COLUMNS))
     return df.astype({c: _DTYPES.get(c, "string") for c in COLUMNS})
+
+
+LINK_COLUMNS: tuple[str, ...] = (
+    "task", "plan_start", "plan_end", "plan_text", "indicator", "canonical_indicator",
+    "target_value", "target_low", "target_high", "unit", "comparator", "kind", "year",
+    "actual_start", "actual_end", "actual_text", "actual_value", "actual_count",
+    "status", "status_simple", "gap", "ratio", "confidence", "reason",
+    "reason_code", "detail", "plan_doc", "actual_doc",
+)
+_LINK_INTS = ("plan_start", "plan_end", "year", "actual_start", "actual_end", "actual_count")
+_LINK_FLOATS = ("target_value", "target_low", "target_high", "actual_value", "gap",
+                "ratio", "confidence")
+_LINK_DTYPES = {c: "Int64" if c in _LINK_INTS else "Float64" if c in _LINK_FLOATS
+                else "string" for c in LINK_COLUMNS}
+
+
+def _link_row(link: Link) -> dict:
+    plan, first = link.plan, link.result
+    text = None
+    if first is not None:
+        text = (" + ".join(r.text for r in link.results)
+                + "".join(f" (= {r.text})" for r in link.restated))
+    return {
+        "task": plan.task, "plan_start": plan.start, "plan_end": plan.end,
+        "plan_text": plan.text, "indicator": plan.indicator,
+        "canonical_indicator": link.indicator,
+        "target_value": plan.value, "target_low": plan.low, "target_high": plan.high,
+        "unit": plan.unit, "comparator": plan.comparator, "kind": plan.kind, "year": plan.year,
+        "actual_start": first.start if first else None,
+        "actual_end": first.end if first else None,
+        "actual_text": text, "actual_value": link.actual_value,
+        "actual_count": len(link.results) + len(link.restated),
+        "status": link.status, "status_simple": link.status_simple,
+        "gap": link.gap, "ratio": link.ratio, "confidence": link.confidence,
+        "reason": link.reason, "reason_code": link.code, "detail": link.detail,
+        "plan_doc": link.plan_doc, "actual_doc": link.actual_doc,
+    }
+
+
+def links_to_frame(links: Iterable[Link]) -> pd.DataFrame:
+    """One row per plan target: its fields, its (first) result, the verdict.
+
+    Several summed results are joined with `` + `` in ``actual_text``; a
+    figure restated elsewhere follows as ``(= …)``.
+    """
+    import pandas as pd
+
+    df = pd.DataFrame([_link_row(k) for k in links], columns=list(LINK_COLUMNS))
+    return df.astype(_LINK_DTYPES)
