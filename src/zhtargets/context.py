@@ -28,6 +28,8 @@ _HAN = regex.compile(r"\p{Han}")
 _WINDOW = 120  # how far back a clause or sentence is searched
 # List commas and brackets separate the parts of one clause: 增长5.5%左右(确保5%以上).
 _IN_CLAUSE = frozenset("、()")
+# Unit dimensions (unit_words.tsv) whose numbers can be a rate of change.
+_RATE_DIMENSIONS = frozenset({"percent", "ratio"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,20 +108,27 @@ class ContextRules:
         self._sentence = _Stops([*words.get("sentence_end", ()), "\n"])
         self.hedges = {w: role for w, role in table("hedges.tsv", 2)}
         self._hedge_re = _alternation(self.hedges, regex.REVERSE)
-        kinds = {w: (k, int(s)) for w, k, s in table("kind_words.tsv", 3)}
-        self.change_words = _longest_first(w for w, (k, _) in kinds.items() if k == "change")
-        self.level_words = _longest_first(w for w, (k, _) in kinds.items() if k == "level")
-        self._level_cue = _alternation(w for w in self.level_words if len(w) > 1)
-        self.stock_words = _longest_first(w for w, (k, _) in kinds.items() if k == "stock")
-        self.flow_words = _longest_first(w for w, (k, _) in kinds.items() if k == "amount")
-        self._flow_cue = _alternation(self.flow_words)
-        self.stock_classifiers = frozenset(w for w, (k, _) in kinds.items() if k == "stock_classifier")
-        self.kinds = kinds
+        kinds: dict[str, dict[str, int]] = {}
+        for w, k, sign in table("kind_words.tsv", 3):
+            kinds.setdefault(k, {})[w] = int(sign)
+        self.change_signs = kinds.get("change", {})
+        self.change_words = _longest_first(self.change_signs)
+        self.level_words = _longest_first(w for w in kinds.get("level", ()) if len(w) > 1)
+        self._level_cue = _alternation(self.level_words)
+        self.stock_words = _longest_first(kinds.get("stock", ()))
+        self._flow_cue = _alternation(kinds.get("amount", ()))
+        self.stock_classifiers = frozenset(kinds.get("stock_classifier", ()))
+        self.rate_nouns = kinds.get("rate_noun", {})
+        self._rate_noun_re = _alternation(self.rate_nouns, regex.REVERSE)
+        self._level_noun = _alternation(kinds.get("level_noun", ()))
+        self._stock_noun = _alternation(kinds.get("stock_noun", ()))
         trims = table("indicator_trim.tsv", 2)
         self.trim_trail = _longest_first(w for end, w in trims if end == "trail")
         lead = _alternation(w for end, w in trims if end == "lead").pattern
         trail = _alternation(self.trim_trail).pattern
         self._trim_re = regex.compile(rf"^(?:\s|{lead})+|(?:\s|{trail})+$")
+        frame = _alternation(w for end, w in trims if end == "frame").pattern
+        self._frame_re = regex.compile(rf"(?:{frame})$")
         self._money_cue = _alternation(lines("money_words.txt"))
         self.per_words = dict(table("per_words.tsv", 2))
         self._per_re = _alternation(self.per_words)
@@ -128,6 +137,8 @@ class ContextRules:
         self._frequency = regex.compile(f"每(?:{_alternation(words.get('period', ())).pattern})")
         self.bounds = frozenset(words.get("bound", ()))
         self.level_particles = tuple(words.get("level_particle", ()))
+        self.to_particles = tuple(words.get("to_particle", ()))
+        self.attributives = _longest_first(words.get("attributive", ()))
         self.distributors = tuple(words.get("distributor", ()))
         self.joiners = "".join(words.get("joiner", ()))
         self.quotes = regex.compile(r"“[^“”\n]{0,16}”|《[^《》\n]{0,40}》|\"[^\"\n]{0,16}\"")
@@ -214,10 +225,12 @@ class ContextRules:
         clause_left = text[clause_start:q.lead_start]
         unit, classifier = self._unit(text, q, clause_left, previous if same_sentence else None)
         hedge, role = self._hedge(clause_left)
-        kind, sign = self._kind(text, q, unit, left, clause_left,
-                                previous if same_clause and not self.trim(left).strip(self.joiners) else None)
         indicator = self._indicator(text, q, left, unit,
                                     previous if same_sentence else None)
+        kind, sign, verb = self._kind(text, q, unit, left, clause_left, indicator,
+                                      previous if same_clause and not self.trim(left).strip(self.joiners) else None)
+        if verb is not None and indicator.startswith(verb):
+            indicator = indicator[len(verb):]
         comparator_word = q.after_word or q.approx_word or q.before_word
         return Reading(
             span=q, unit=unit, classifier=classifier, per=q.per or self._per(clause_left + indicator),
@@ -282,30 +295,59 @@ class ContextRules:
         return best, (role if role in ("plan", "actual") else None)
 
     def _kind(self, text: str, q: QuantitySpan, unit: str, left: str, clause_left: str,
-              previous: Reading | None) -> tuple[str, int]:
+              indicator: str, previous: Reading | None) -> tuple[str, int, str | None]:
+        """Kind, sign, and the change verb that leads its object (减少化肥使用量5%)."""
         tail = left.rstrip()
-        if unit in ("percent", "percentage_point"):
+        if q.unit is not None and q.unit.dimension in _RATE_DIMENSIONS:
             if previous is not None and previous.kind == "change":
-                return "change", previous.sign
-            for w in self.level_words:
-                if tail.endswith(w) and self.kinds[w][0] == "level" and len(w) > 1 or tail.endswith(self.level_particles):
-                    return "level", 1
+                return "change", previous.sign, None
+            rate = self._rate_noun(tail)
+            if rate is not None:
+                return "change", rate, None
+            if tail.endswith(self.level_words) or tail.endswith(self.level_particles):
+                return "level", 1, None
             for w in self.change_words:
                 if tail.endswith(w):
-                    return "change", self.kinds[w][1]
+                    return "change", self.change_signs[w], None
             right = text[q.end:self._clause.end(text, q.end)]
             for w in self.change_words:
-                if w in right[:12] and "率" not in right[:right.find(w)]:
-                    return "change", self.kinds[w][1]
-            return "level", 1
+                if w in right[:12] and not self._level_noun.search(right[:right.find(w)]):
+                    return "change", self.change_signs[w], None
+            verb = self._leading_change_verb(self.trim(left))
+            if verb is not None:
+                return "change", self.change_signs[verb], verb
+            return "level", 1, None
         if unit == "ug/m**3" or q.per or self._level_cue.search(clause_left):
-            return "level", 1
+            return "level", 1, None
         if unit in ("year", "dimensionless"):
-            return "level", 1
-        if q.unit is not None and q.unit.word in self.stock_classifiers and (q.before_word in self.stock_words or tail.endswith(self.stock_words)) \
-                and not self._flow_cue.search(clause_left):
-            return "level", 1
-        return "amount", 1
+            return "level", 1, None
+        if self._flow_cue.search(clause_left) or tail.endswith(self.change_words):
+            return "amount", 1, None
+        if q.unit is not None and q.unit.word in self.stock_classifiers and (
+                q.before_word in self.stock_words or tail.endswith(self.stock_words)):
+            return "level", 1, None
+        if self._stock_noun.search(indicator or left):
+            return "level", 1, None
+        return "amount", 1, None
+
+    def _rate_noun(self, tail: str) -> int | None:
+        """The sign of a rate of change named before the number (涨幅控制在), if any."""
+        m = self._rate_noun_re.search(tail)
+        if m is None:
+            return None
+        between = tail[m.end():]
+        if between.startswith(self.to_particles) or self._level_noun.search(between):
+            return None  # 增长到65%, 增长贡献率60%: the percent is a level
+        return self.rate_nouns[m.group()]
+
+    def _leading_change_verb(self, phrase: str) -> str | None:
+        """A change verb that opens the phrase as a whole word (减少|化肥使用量,
+        not 增加值)."""
+        verb = next((w for w in self.change_words if phrase.startswith(w) and len(phrase) > len(w)), None)
+        if verb is None:
+            return None
+        first = next(iter(self._tokenizer().tokenize(phrase, HMM=False)))[0]
+        return verb if first == verb else None
 
     def _indicator(self, text: str, q: QuantitySpan, left: str, unit: str,
                    previous: Reading | None) -> str:
@@ -323,22 +365,63 @@ class ContextRules:
             return self.trim(text[q.end:min(end, q.end + 24)])
         return phrase
 
+    def distributes(self, text: str, q: QuantitySpan) -> bool:
+        """Whether 分别/各 in the clause before ``q`` spreads over a list of numbers."""
+        left = text[self._clause.start(text, q.lead_start):q.lead_start]
+        return any(w in left for w in self.distributors)
+
+    def subject(self, text: str, q: QuantitySpan) -> str:
+        """The clause's phrase before ``q``, trimmed, without 分别/各: what a
+        list of numbers starting at ``q`` reports on (A和B分别增长…)."""
+        phrase = text[self._clause.start(text, q.lead_start):q.lead_start]
+        phrase = self.trim(_LIST_NUMBER.sub("", _YEAR_PHRASE.sub("", phrase)))
+        while phrase.endswith(self.distributors):
+            phrase = self.trim(phrase[:-len(next(w for w in self.distributors if phrase.endswith(w)))])
+        return phrase
+
+    def list_items(self, phrase: str) -> list[str]:
+        """The items of a listed subject, a shared head given to each:
+        茶叶、水果产量 -> 茶叶产量, 水果产量 (the earlier items are one word each,
+        parallel to the first word of the last item; the rest of it is shared)."""
+        items = [p for p in regex.split(f"[{regex.escape(self.joiners)}]", phrase) if p]
+        if len(items) < 2:
+            return items
+        tk = self._tokenizer()
+        last = [w for w, _, _ in tk.tokenize(items[-1], HMM=False)]
+        if len(last) >= 2 and all(len(list(tk.tokenize(p, HMM=False))) == 1 for p in items[:-1]):
+            cut = len(last[0])
+            # 城镇和农村居民…: the parallel word may sit inside the first token.
+            width = max(len(p) for p in items[:-1])
+            if cut > width + 1 and any(e == width for _, s, e in tk.tokenize(items[-1], mode="search", HMM=False)
+                                       if s == 0):
+                cut = width
+            items = [p + items[-1][cut:] for p in items[:-1]] + items[-1:]
+        return [self.trim(p) for p in items]
+
+    def same_sentence(self, text: str, a: QuantitySpan, b: QuantitySpan) -> bool:
+        """Whether ``a`` (earlier) and ``b`` sit in one sentence."""
+        return self._sentence.start(text, b.lead_start) <= a.lead_start
+
     def _following_noun(self, text: str, q: QuantitySpan) -> str:
         """The noun right after a quantity (3个重大科技基础设施集群), chained
         over an adjacent quantity (95条52.6公里道路建设)."""
         pos = q.end
+        attributive = next((w for w in self.attributives if text.startswith(w, pos)), "")
+        pos += len(attributive)  # 8%左右的国内生产总值增长目标, 48万千瓦的220kV变电站
         nxt = text[pos:pos + 1]
-        if q.unit is None or not (_HAN.match(nxt or " ") or nxt == "“") or text.startswith(self.trim_trail, pos):
+        if q.unit is None or not (_HAN.match(nxt or " ") or nxt == "“" or attributive and nxt.isalnum()) \
+                or text.startswith(self.trim_trail, pos) or nxt in self.joiners:
             return ""
         end = self._segment.end(text, pos)
-        return text[pos:min(end, pos + 24)]
+        return self.trim(text[pos:min(end, pos + 24)])
 
     def trim(self, phrase: str) -> str:
-        """Strip commitment words and verbs from both ends of an indicator phrase."""
+        """Strip commitment words and verbs from both ends of an indicator
+        phrase, then one framing word (经济增长预期目标 -> 经济增长)."""
         while True:
             trimmed = self._trim_re.sub("", phrase)
             if trimmed == phrase:
-                return phrase
+                return self._frame_re.sub("", phrase)
             phrase = trimmed
 
     def _per(self, phrase: str) -> str | None:

@@ -131,10 +131,12 @@ def _blocks(text: str):
 
 
 def _distribute(text: str, readings: list[Reading], rules: ContextRules) -> list[Reading]:
-    """Apply 分别/各 lists: a trailing 以上 covers every item, subjects pair up.
+    """Read lists of numbers: a trailing 以上 after 分别/各 covers every item,
+    and listed subjects pair up with listed numbers.
 
     ``分别增长8%、15%以上`` gives both numbers ``>=``; ``A和B分别增长8%、15%``
-    gives 8% to A and 15% to B.
+    and ``A和B实际增长8%和6%`` give the first number to A and the second to B;
+    ``A 9422元，B 2936元，分别增长7.7%和6.8%`` pairs the rates with A and B.
     """
     out = list(readings)
     i = 0
@@ -145,24 +147,41 @@ def _distribute(text: str, readings: list[Reading], rules: ContextRules) -> list
                 and (not gap or gap in rules.joiners or gap == ","):
             j += 1
         if j > i:
-            clause_left = text[max(0, out[i].span.lead_start - 40):out[i].span.lead_start]
-            cut = max(clause_left.rfind(c) for c in ",;。\n")
-            if any(w in clause_left[cut + 1:] for w in rules.distributors):
-                out[i:j + 1] = _spread(out[i:j + 1], rules)
+            group = out[i:j + 1]
+            distributed = rules.distributes(text, group[0].span)
+            if distributed:
+                group = _spread_comparator(group)
+            out[i:j + 1] = _pair_subjects(text, out[:i], group, distributed, rules)
         i = j + 1
     return out
 
 
-def _spread(group: list[Reading], rules: ContextRules) -> list[Reading]:
+def _spread_comparator(group: list[Reading]) -> list[Reading]:
     last = group[-1]
-    if last.span.after_word:
-        group = [r if r.span.after_word or r.span.low is not None else
-                 replace(r, comparator=last.comparator, comparator_word=last.comparator_word)
-                 for r in group]
-    head = group[0].indicator
-    for w in rules.distributors:
-        head = head.replace(w, "")
-    parts = [p for p in regex.split(f"[{regex.escape(rules.joiners)}]", rules.trim(head)) if p]
-    if len(parts) == len(group):
-        group = [replace(r, indicator=rules.trim(p)) for r, p in zip(group, parts)]
+    if not last.span.after_word:
+        return group
+    return [r if r.span.after_word or r.span.low is not None else
+            replace(r, comparator=last.comparator, comparator_word=last.comparator_word)
+            for r in group]
+
+
+def _pair_subjects(text: str, before: list[Reading], group: list[Reading], distributed: bool,
+                   rules: ContextRules) -> list[Reading]:
+    subject = rules.subject(text, group[0].span)
+    n = len(group)
+    if len(subject) < 2:
+        # No subject of its own: the list reports on the last n numbers' subjects.
+        antecedents = before[-n:]
+        names = [r.indicator for r in antecedents]
+        if len(antecedents) == n and all(names) and len(set(names)) == n \
+                and rules.same_sentence(text, antecedents[0].span, group[0].span):
+            return [replace(r, indicator=name) for r, name in zip(group, names)]
+        return group
+    # Without 分别 a list of subjects pairs only with numbers of one unit
+    # (新建和改造道路10条、20公里 is not "respectively").
+    if not distributed and len({r.unit for r in group}) > 1:
+        return group
+    items = rules.list_items(subject)
+    if len(items) == n:
+        return [replace(r, indicator=item) for r, item in zip(group, items)]
     return group

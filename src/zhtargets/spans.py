@@ -124,7 +124,7 @@ class SpanFinder:
               | (?P<n1>{number})(?:(?P<u1>%)?(?P<sep>{_RANGE_SEP})(?P<n2>{number}))?
             )
             (?P<ap1>{approx})?
-            (?P<mult>{mult})?
+            (?:[^\S\n]?(?P<mult>{mult}))?   # scraped text may space 39.8 万亿元
             (?P<ap2>{approx})?
             (?P<unit>{unit})?
             (?P<per>(?:/(?:[\p{{Han}}]{{1,4}}|[a-z]{{1,3}}))*)
