@@ -19,7 +19,7 @@ PACKAGE = Path(zhtargets.__file__).parent
 # below (see docs/ARCHITECTURE.md in the shared docs, "The layers").
 LAYERS: dict[str, int] = {
     "records": 0,
-    "_lexicon": 1, "_io": 1, "normalize": 1, "numerals": 1, "units": 1,
+    "_lexicon": 1, "_io": 1, "_segmenter": 1, "normalize": 1, "numerals": 1, "units": 1,
     "spans": 2, "context": 2, "indicators": 2, "extractor": 2, "batch": 2,
     "structure": 3, "document": 3,
     "link": 4, "judge": 4, "evaluate": 4,

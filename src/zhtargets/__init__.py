@@ -6,15 +6,14 @@
 """
 from __future__ import annotations
 
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import Any
 
 from .extractor import Extractor, default_extractor
-from .link import link
-from .records import Link, Links, Target, Targets, register_html, to_frame
-# Bound eagerly: importing the submodules zhtargets.link / zhtargets.render
-# would otherwise set those package attributes to the modules themselves.
-from .render import render
+from .records import Link, Links, Target, Targets, register_html, register_vocabulary, to_frame
+from .units import unit_names
 
 __all__ = [
     "Extractor", "Target", "Targets", "Link", "Links", "extract", "to_frame", "ledger_frame",
@@ -24,8 +23,8 @@ __all__ = [
 ]
 __version__ = "0.1.0"
 
-# Names whose modules pull in heavier dependencies (matplotlib, openpyxl) load
-# on first use, so `import zhtargets` stays quick.
+# Names whose modules pull in heavier dependencies (pandas, matplotlib,
+# openpyxl) load on first use, so `import zhtargets` stays quick.
 _LAZY = {
     "Document": "document", "read_document": "document", "read_text": "_io",
     "InputError": "_io", "LexiconError": "_lexicon",
@@ -40,6 +39,31 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'zhtargets' has no attribute {name!r}")
 
 
+class _SameNamedFunction:
+    """``zhtargets.link`` and ``zhtargets.render`` are functions of submodules
+    with the same names.  Importing such a submodule makes Python bind the
+    module to the package's attribute; this descriptor loads the function on
+    first use and ignores that binding, so the name stays the function."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, package: ModuleType | None, owner: type | None = None) -> Any:
+        if package is None:
+            return self
+        return getattr(import_module(f".{self.name}", __name__), self.name)
+
+    def __set__(self, package: ModuleType, value: Any) -> None:
+        if not isinstance(value, ModuleType):
+            raise AttributeError(f"zhtargets.{self.name} cannot be replaced")
+
+
+class _Package(ModuleType):
+    link = _SameNamedFunction()
+    render = _SameNamedFunction()
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def _view(module: str, name: str):
@@ -54,6 +78,8 @@ def _view(module: str, name: str):
 register_html("zhtargets.records.Targets", _view("render", "targets_html"))
 register_html("zhtargets.records.Links", lambda links: links.to_frame()._repr_html_())
 register_html("zhtargets.document.Document", _view("render", "document_html"))
+# ... and which units a frame's unit column can hold (the lexicon's).
+register_vocabulary("unit", unit_names)
 
 
 def extract(text: str) -> list[Target]:

@@ -226,3 +226,4 @@ def _progress_bar(total: int, progress: bool | None) -> Any:
 
     show = sys.stderr.isatty() if progress is None else progress
     return tqdm(total=total, disable=not show, file=sys.stderr, unit="doc")
+

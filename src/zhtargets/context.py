@@ -132,7 +132,6 @@ class ContextRules:
         self._money_cue = _alternation(lines("money_words.txt"))
         self.per_words = dict(table("per_words.tsv", 2))
         self._per_re = _alternation(self.per_words)
-        self._jieba = None  # a private segmenter, built only when needed
         self._area_cue = _alternation(words.get("area_cue", ()))
         self._frequency = regex.compile(f"每(?:{_alternation(words.get('period', ())).pattern})")
         self.bounds = frozenset(words.get("bound", ()))
@@ -278,13 +277,9 @@ class ContextRules:
         return False
 
     def _tokenizer(self):
-        if self._jieba is None:
-            import jieba
+        from ._segmenter import tokenizer
 
-            tk = jieba.Tokenizer()
-            tk.initialize()
-            self._jieba = tk
-        return self._jieba
+        return tokenizer()
 
     def _hedge(self, sentence_left: str) -> tuple[str | None, str | None]:
         m = self._hedge_re.search(sentence_left)

@@ -1,11 +1,15 @@
 """Text in, target records out: normalization → spans → context → records."""
 from __future__ import annotations
 
+import os
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from decimal import Decimal
 from functools import cache
+from itertools import islice
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
 import regex
 
@@ -46,6 +50,7 @@ class Extractor:
         if unknown:
             raise ValueError(f"lexicons: no bundled lexicon named {sorted(unknown)}; "
                              f"extensible: {sorted(_EXTENSIBLE)}")
+        self._lexicons = extra
         self.units = Units(extra.get("unit_words.tsv", ()), extra.get("classifiers.txt", ()),
                            extra.get("units.txt", ()))
         self._finder = SpanFinder(self.units, Comparators.load(extra.get("comparators.tsv", ())))
@@ -60,6 +65,31 @@ class Extractor:
         for offset, block in _blocks(text):
             out.extend(self._extract_block(block, offset))
         return out
+
+    def pipe(self, texts: Iterable[str], *, n_process: int = 1,
+             batch_size: int = 32) -> Iterator[Targets]:
+        """Extract from each of ``texts`` and yield the results in order,
+        as ``extract`` would, in the manner of spaCy's ``nlp.pipe``.
+
+        Args:
+            texts: any iterable of ``str``, read lazily.
+            n_process: worker processes; ``1`` works here, ``0`` or ``-1``
+                uses one per CPU.  Each worker builds this extractor once.
+            batch_size: texts sent to a worker at a time.
+        """
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be positive, not {batch_size}")
+        if n_process < -1:
+            raise ValueError(f"n_process must be -1 or 0 (one per CPU) or positive, not {n_process}")
+        workers = n_process if n_process > 0 else os.cpu_count() or 1
+        if workers == 1:
+            return map(self.extract, texts)
+        return _piped(self, iter(texts), workers, batch_size)
+
+    def __reduce__(self):
+        # Compiled rules and the pint registry do not pickle; the lexicon
+        # files that define this extractor do, and rebuild it elsewhere.
+        return Extractor, (self._lexicons,)
 
     def readings(self, norm: NormalizedText) -> list[Reading]:
         """Context readings of the targets in already normalized text."""
@@ -185,3 +215,40 @@ def _pair_subjects(text: str, before: list[Reading], group: list[Reading], distr
     if len(items) == n:
         return [replace(r, indicator=item) for r, item in zip(group, items)]
     return group
+
+
+# The Extractor of a pipe() worker process, set once by the pool's initializer.
+_worker_extractor: Extractor | None = None
+
+
+def _adopt_extractor(extractor: Extractor) -> None:
+    global _worker_extractor
+    _worker_extractor = extractor
+
+
+def _extract_batch(texts: list[str]) -> list[Targets]:
+    return [_worker_extractor.extract(t) for t in texts]
+
+
+def _piped(extractor: Extractor, texts: Iterator[str], workers: int, batch_size: int) -> Iterator[Targets]:
+    # Texts are read lazily and at most two batches per worker are in flight,
+    # so a generator over a large corpus is never held in memory at once.
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_adopt_extractor,
+                               initargs=(extractor,))
+    try:
+        pending: deque = deque()
+        while True:
+            while len(pending) < 2 * workers:
+                batch = list(islice(texts, batch_size))
+                if not batch:
+                    break
+                for text in batch:
+                    if not isinstance(text, str):
+                        raise TypeError(f"pipe() needs str texts, not {type(text).__name__}")
+                pending.append(pool.submit(_extract_batch, batch))
+            if not pending:
+                return
+            yield from pending.popleft().result()
+    finally:
+        # A consumer that stops early should not wait for the batches ahead.
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -14,7 +14,11 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Target", "Targets", "Link", "Links", "to_frame", "links_to_frame", "LINK_COLUMNS", "STATUSES", "register_html", "COMPARATORS", "KINDS", "ROLES", "AGGREGATES", "PERIOD_SOURCES", "ATTRIBUTES"]
+__all__ = [
+    "Target", "Targets", "Link", "Links", "to_frame", "links_to_frame", "LINK_COLUMNS", "STATUSES",
+    "register_html", "register_vocabulary", "vocabularies",
+    "COMPARATORS", "KINDS", "ROLES", "AGGREGATES", "PERIOD_SOURCES", "ATTRIBUTES",
+]
 
 Comparator = Literal[">=", ">", "<=", "<", "~", "=", "range"]
 Kind = Literal["change", "level", "amount"]
@@ -211,20 +215,70 @@ def html_view(obj: Any) -> str | None:
     return None
 
 
-_DTYPES = {
+_NUMBERS = {
     "start": "Int64", "end": "Int64", "value": "Float64", "low": "Float64",
     "high": "Float64", "year": "Int64", "period_start": "Int64", "period_end": "Int64",
-    "comparator": "category", "kind": "category", "role": "category", "unit": "category",
 }
 COLUMNS = tuple(f.name for f in fields(Target) if f.name != "quantity")
 
+# The closed vocabularies of categorical columns.  Fixed categories let frames
+# of different documents, batches or workers concatenate as categoricals and
+# round-trip through parquet.  Vocabularies read from lexicons (units) are
+# registered by the layer that reads them, as a function called on first use.
+_VOCABULARIES: dict[str, tuple[str, ...] | Callable[[], Iterable[str]]] = {
+    "comparator": COMPARATORS, "kind": KINDS, "role": ROLES, "aggregate": AGGREGATES,
+    "period_source": PERIOD_SOURCES, "attribute": ATTRIBUTES,
+    "status": STATUSES, "status_simple": STATUSES,
+}
+
+
+def register_vocabulary(column: str, values: Callable[[], Iterable[str]]) -> None:
+    """Make ``column`` categorical in every frame, with the categories
+    ``values()`` returns (called on first use)."""
+    _VOCABULARIES[column] = values
+
+
+def vocabularies() -> dict[str, tuple[str, ...]]:
+    """Each categorical column's categories, in their fixed order."""
+    out = {}
+    for column, values in list(_VOCABULARIES.items()):
+        if callable(values):
+            values = _VOCABULARIES[column] = tuple(values())
+        out[column] = values
+    return out
+
 
 def to_frame(targets: Iterable[Target]) -> pd.DataFrame:
-    """One row per record; numbers nullable (Int64/Float64), text as ``string``."""
+    """One row per record: numbers nullable (Int64/Float64), the closed
+    vocabularies (comparator, kind, role, unit, aggregate, period_source,
+    attribute) categorical with fixed categories, other text ``string``.
+
+    A unit outside the bundled lexicon's (from an Extractor's own unit words)
+    is appended to that frame's categories rather than lost.
+    """
     import pandas as pd
 
     df = pd.DataFrame([t.to_dict() for t in targets], columns=list(COLUMNS))
-    return df.astype({c: _DTYPES.get(c, "string") for c in COLUMNS})
+    return _typed(df, _NUMBERS)
+
+
+def _typed(df: pd.DataFrame, numbers: dict[str, str]) -> pd.DataFrame:
+    """``df`` with nullable numbers, fixed categoricals and ``string`` text.
+
+    A value outside a column's fixed vocabulary (a unit from an Extractor's
+    own unit words) is appended to that frame's categories rather than lost.
+    """
+    import pandas as pd
+
+    cats = vocabularies()
+    dtypes: dict[str, Any] = {}
+    for c in df.columns:
+        if c in cats:
+            extra = sorted(set(df[c].dropna()) - set(cats[c]))
+            dtypes[c] = pd.CategoricalDtype([*cats[c], *extra])
+        else:
+            dtypes[c] = numbers.get(c, "string")
+    return df.astype(dtypes)
 
 
 LINK_COLUMNS: tuple[str, ...] = (
@@ -237,8 +291,7 @@ LINK_COLUMNS: tuple[str, ...] = (
 _LINK_INTS = ("plan_start", "plan_end", "year", "actual_start", "actual_end", "actual_count")
 _LINK_FLOATS = ("target_value", "target_low", "target_high", "actual_value", "gap",
                 "ratio", "confidence")
-_LINK_DTYPES = {c: "Int64" if c in _LINK_INTS else "Float64" if c in _LINK_FLOATS
-                else "string" for c in LINK_COLUMNS}
+_LINK_NUMBERS = {c: "Int64" if c in _LINK_INTS else "Float64" for c in (*_LINK_INTS, *_LINK_FLOATS)}
 
 
 def _link_row(link: Link) -> dict:
@@ -273,4 +326,4 @@ def links_to_frame(links: Iterable[Link]) -> pd.DataFrame:
     import pandas as pd
 
     df = pd.DataFrame([_link_row(k) for k in links], columns=list(LINK_COLUMNS))
-    return df.astype(_LINK_DTYPES)
+    return _typed(df, _LINK_NUMBERS)
