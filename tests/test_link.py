@@ -392,8 +392,12 @@ def test_frame_columns_and_dtypes() -> None:
     for col in ("target_value", "target_low", "target_high", "actual_value", "gap", "ratio",
                 "confidence"):
         assert str(df[col].dtype) == "Float64", col
-    for col in ("task", "plan_text", "indicator", "unit", "status", "status_simple", "reason"):
+    for col in ("task", "plan_text", "indicator", "reason"):
         assert str(df[col].dtype) == "string", col
+    # Closed vocabularies have fixed categories, so link frames concatenate.
+    for col in ("unit", "comparator", "kind", "status", "status_simple"):
+        assert str(df[col].dtype) == "category", col
+    assert list(df.status.cat.categories) == ["met", "exceeded", "not_met", "unknown"]
     assert set(df.status_simple) <= {"met", "not_met", "unknown"}
 
 
