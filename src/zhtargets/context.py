@@ -68,9 +68,11 @@ class _Stops:
         self._back = regex.compile(cls, regex.REVERSE)
         self._forward = regex.compile(cls)
 
-    def start(self, text: str, pos: int) -> int:
-        m = self._back.search(text, max(0, pos - _WINDOW), pos)
-        return m.end() if m else max(0, pos - _WINDOW)
+    def start(self, text: str, pos: int, floor: int | None = None) -> int:
+        """The stop before ``pos``, searched back ``_WINDOW`` characters or to ``floor``."""
+        lo = max(0, pos - _WINDOW) if floor is None else floor
+        m = self._back.search(text, lo, pos)
+        return m.end() if m else lo
 
     def end(self, text: str, pos: int) -> int:
         m = self._forward.search(text, pos, pos + _WINDOW)
@@ -106,6 +108,9 @@ class ContextRules:
         self._segment = _Stops(boundaries)             # indicator phrase: 、 cuts lists
         self._clause = _Stops(boundaries - _IN_CLAUSE)  # clause: between , ; 。
         self._sentence = _Stops([*words.get("sentence_end", ()), "\n"])
+        self._year_reach = _Stops([*words.get("year_end", ()), "\n"])
+        self.year_bases = _longest_first(words.get("year_base", ()))
+        self._base_len = max(map(len, self.year_bases), default=0)
         self.hedges = {w: role for w, role in table("hedges.tsv", 2)}
         self._hedge_re = _alternation(self.hedges, regex.REVERSE)
         kinds: dict[str, dict[str, int]] = {}
@@ -234,7 +239,7 @@ class ContextRules:
         return Reading(
             span=q, unit=unit, classifier=classifier, per=q.per or self._per(clause_left + indicator),
             comparator=q.comparator, comparator_word=comparator_word, hedge=hedge,
-            kind=kind, sign=sign, indicator=indicator, year=self._year(text, q, sent_start),
+            kind=kind, sign=sign, indicator=indicator, year=self._year(text, q),
             role=role, rule=self._rule(q),
         )
 
@@ -423,13 +428,15 @@ class ContextRules:
         m = self._per_re.search(phrase)
         return self.per_words[m.group()] if m else None
 
-    def _year(self, text: str, q: QuantitySpan, sent_start: int) -> int | None:
+    def _year(self, text: str, q: QuantitySpan) -> int | None:
+        # A year scopes its whole sentence (2007年，…；财政收入达到5.13万亿元),
+        # however long, but not the next one; a base year (比2002年) is no
+        # year of the number.
         line_start = text.rfind("\n", 0, q.lead_start) + 1
-        for lo in (sent_start, line_start):
-            years = list(_YEAR.finditer(text, lo, q.lead_start))
-            if years:
-                return int(years[-1].group(1))
-        return None
+        lo = self._year_reach.start(text, q.lead_start, floor=line_start)
+        years = [m for m in _YEAR.finditer(text, lo, q.lead_start)
+                 if not text[max(lo, m.start() - self._base_len):m.start()].endswith(self.year_bases)]
+        return int(years[-1].group(1)) if years else None
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
