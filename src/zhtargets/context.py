@@ -429,7 +429,7 @@ class ContextRules:
         return self.per_words[m.group()] if m else None
 
     def _year(self, text: str, q: QuantitySpan) -> int | None:
-        # A year scopes its whole sentence (2007年，…；财政收入达到5.13万亿元),
+        # A year scopes its whole sentence (2004年，…增长9.5%；财政收入2.63万亿元),
         # however long, but not the next one; a base year (比2002年) is no
         # year of the number.
         line_start = text.rfind("\n", 0, q.lead_start) + 1

@@ -2,18 +2,19 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import regex
-
-from ._lexicon import read_table
 from .extractor import default_extractor
+from .genre import GENRES, read_genre, review_year, title_year
 from .normalize import NormalizedText, normalize
-from .records import Target, html_view, to_frame
-from .structure import Structure, read_structure
+from .parts import (Part, document_heading_year, heading_names_part, kind_of_time, part_at,
+                    read_parts, top_headings)
+from .periods import Mention, aggregate_before, clause_start, mentions, sentence_start
+from .records import Role, Target, html_view, to_frame
+from .structure import Structure, outline_headings, read_structure
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,25 +24,43 @@ if TYPE_CHECKING:
 
 __all__ = ["Document", "read_document"]
 
-_HEADING_MAX = 40      # a role heading is a short line
-_TITLE_WINDOW = 400    # where a document states what it is
-_TITLE_YEAR = regex.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Document:
-    """A document's text, structure and targets.
+    """A document's text, genre, year, parts, structure and targets.
 
-    Each target carries ``task`` (the id of the task holding it) and a
-    ``role`` read from where it sits: a plan cell gives ``plan``, a
-    completion cell ``actual``; outside cells a review heading (工作回顾)
-    or a report title (完成情况) gives ``actual``, and otherwise ``plan``.
+    ``genre`` is one of :data:`zhtargets.genre.GENRES`; ``year`` the year
+    the document is about (a work report's plan year, the year a communiqué
+    or completion report reports on, a five-year plan's first year);
+    ``parts`` its review / plan / outlook parts (see :mod:`zhtargets.parts`).
+
+    Each target carries ``task`` (the id of the task holding it), a ``role``
+    read from where it sits (a plan cell gives ``plan``, a completion cell
+    ``actual``; a communiqué or completion report is results throughout;
+    otherwise the part it sits in, refined by a sentence that opens with a
+    time: 过去一年，… reports results even inside a plan part), and the
+    period it applies to (``period_start``, ``period_end``, ``aggregate``,
+    ``period_source``).
     """
 
     text: str
     name: str | None
     structure: Structure
-    targets: tuple[Target, ...] = field(repr=False)
+    targets: tuple[Target, ...]
+    genre: str = "other"
+    year: int | None = None
+    parts: tuple[Part, ...] = ()
+
+    def __repr__(self) -> str:
+        kinds = "/".join(p.kind for p in self.parts if p.level == min(q.level for q in self.parts))
+        return (f"Document(name={self.name!r}, genre={self.genre!r}, year={self.year}, "
+                f"parts={len(self.parts)} [{kinds}], tasks={len(self.tasks)}, "
+                f"targets={len(self.targets)}, chars={len(self.text)})")
+
+    def part_at(self, offset: int) -> Part | None:
+        """The innermost part holding original ``offset``."""
+        return part_at(self.parts, [p.start for p in self.parts], offset)
 
     @property
     def tasks(self):
@@ -113,34 +132,35 @@ class Document:
         return link(self.plans, actuals, completions=report.completions,
                     plan_doc=self.name, actual_doc=report.name, **options)
 
-    @cached_property
+    @property
     def title_year(self) -> int | None:
-        """The first year named in the document's opening lines, if any."""
-        m = _TITLE_YEAR.search(self.text, 0, _TITLE_WINDOW)
-        return int(m.group(1)) if m else None
+        """The document's year (kept for callers written before :attr:`year`)."""
+        return self.year
 
     def _repr_html_(self) -> str | None:
         return html_view(self)
 
 
 def read_document(source: str | Path, *, name: str | None = None,
-                  extractor: "Extractor | None" = None) -> Document:
+                  extractor: "Extractor | None" = None, genre: str | None = None,
+                  year: int | None = None) -> Document:
     """Read a document from a path or from its text.
 
     A ``Path``, or a ``str`` naming an existing ``.txt`` file, is read from
     disk (UTF-8, UTF-16, GB18030 are detected); any other ``str`` is the text.
+    ``genre`` (one of :data:`zhtargets.genre.GENRES`) and ``year`` override
+    what the document's title and headings say.
     """
+    if genre is not None and genre not in GENRES:
+        raise ValueError(f"genre must be one of {', '.join(GENRES)}, not {genre!r}")
     text, name = _source_text(source, name)
     norm = normalize(text)
     structure = read_structure(norm)
+    reader = _Reader(norm, structure, genre, year)
     ex = extractor or default_extractor()
-    roles = _RoleReader(norm)
-    placed = []
-    for t in ex.extract(text):
-        task = structure.task_at(t.start)
-        placed.append(replace(t, task=task.id if task else None,
-                              role=roles.role(structure.cell_at(t.start), t.start)))
-    return Document(text=text, name=name, structure=structure, targets=tuple(placed))
+    placed = [reader.place(t) for t in ex.extract(text)]
+    return Document(text=text, name=name, structure=structure, targets=tuple(placed),
+                    genre=reader.genre, year=reader.year, parts=reader.parts)
 
 
 def _source_text(source: str | Path, name: str | None) -> tuple[str, str | None]:
@@ -156,30 +176,183 @@ def _source_text(source: str | Path, name: str | None) -> tuple[str, str | None]
     return source, name
 
 
-class _RoleReader:
-    """Roles outside table cells, from review headings and the title."""
+class _Reader:
+    """Genre, year and parts of one document, and each record's place in them."""
 
-    def __init__(self, norm: NormalizedText):
-        headings, titles = {}, {}
-        for word, role, scope in read_table("role_sections.tsv", 3):
-            (headings if scope == "heading" else titles)[word] = role
-        text = norm.text
-        title = text[:_TITLE_WINDOW]
-        self.default = next((r for w, r in titles.items() if w in title), "plan")
-        marks: list[tuple[int, str]] = []
-        pattern = regex.compile("|".join(map(regex.escape, headings)))
-        for m in regex.finditer(r"(?m)^[^\n]{1,%d}$" % _HEADING_MAX, text):
-            hit = pattern.search(m.group())
-            if hit:
-                marks.append((norm.to_original(m.start(), m.start() + 1)[0], headings[hit.group()]))
-        self._starts = [p for p, _ in marks]
-        self._roles = [r for _, r in marks]
+    def __init__(self, norm: NormalizedText, structure: Structure,
+                 genre: str | None, year: int | None):
+        self.norm = norm
+        self.structure = structure
+        found, named_year = read_genre(
+            norm, layout=structure.layout,
+            has_completions=any(t.completion_start is not None for t in structure.tasks),
+            has_lead_units=any(t.lead_units for t in structure.tasks))
+        self.genre = genre or found
+        headings = top_headings(norm, tables=structure.layout == "table")
+        plan_years = _PLAN_YEARS.get(self.genre, 1)
+        opening: Role = "actual" if self.genre in _RESULT_GENRES else "plan"
+        if year is None:
+            year = named_year or document_heading_year(headings) or title_year(norm)
+        if year is None:
+            draft = read_parts(norm, None, opening, headings)
+            reviews = [(_to_normalized(norm, p.start), _to_normalized(norm, p.end))
+                       for p in draft if p.kind == "review"]
+            year = review_year(norm, reviews)
+        self.year = year
+        self.parts = read_parts(norm, year, opening, headings, plan_years,
+                                opening_is_year=self.genre in _RESULT_GENRES)
+        if self.genre == "other" and _reviews_then_plans(self.parts):
+            self.genre = "work_report"
+        self._part_starts = [p.start for p in self.parts]
+        self._cues = _sentence_cues(norm, year) if self.genre in _CUE_GENRES else []
+        self._cue_starts = [c[0] for c in self._cues]
+        self._scopes = _year_headings(norm)
+        self._scope_starts = [s[0] for s in self._scopes]
 
-    def role(self, cell: str | None, offset: int) -> str:
+    def part_at(self, offset: int) -> Part | None:
+        return part_at(self.parts, self._part_starts, offset)
+
+    def place(self, t: Target) -> Target:
+        task = self.structure.task_at(t.start)
+        part = self.part_at(t.start)
+        cue = self._cue_at(t.start)
+        role = self._role(self.structure.cell_at(t.start), part, cue)
+        return replace(t, task=task.id if task else None, role=role,
+                       **self._period(t, part, cue))
+
+    def _cue_at(self, offset: int) -> tuple[int, int, Mention] | None:
+        i = bisect_right(self._cue_starts, offset) - 1
+        return self._cues[i] if i >= 0 and offset < self._cues[i][1] else None
+
+    def _role(self, cell: str | None, part: Part | None,
+              cue: tuple[int, int, Mention] | None) -> Role:
         if cell is not None:
             return "actual" if cell == "completion" else "plan"
-        i = bisect_right(self._starts, offset) - 1
-        return self._roles[i] if i >= 0 else self.default
+        if self.genre == "communique":
+            return "actual"
+        if self.genre == "completion_report":
+            # Results throughout, except a part on what comes next (明年工作打算).
+            return "plan" if part is not None and part.kind == "outlook" else "actual"
+        if cue is not None:
+            kind = kind_of_time(cue[2], self.year)
+            if kind is not None:
+                return "actual" if kind == "review" else "plan"
+        return part.role if part is not None else "plan"
+
+    def _period(self, t: Target, part: Part | None,
+                cue: tuple[int, int, Mention] | None) -> dict:
+        text = self.norm.text
+        n = _to_normalized(self.norm, t.start)
+        said = [m for m in mentions(text, sentence_start(text, n), n, self.year)
+                if m.first is not None]
+        stated = [m for m in said if not m.base]
+        base = [m for m in said if m.base and m.start >= clause_start(text, n)]
+        year = t.year
+        source: str | None
+        if stated:
+            m, source = stated[-1], "stated"
+        elif cue is not None and cue[2].first is not None:
+            m, source = cue[2], "stated"
+        else:
+            m, source = self._heading_time(t.start), "heading"
+        if m is not None:
+            first, last = m.first, m.last
+            if m.until and part is not None and part.period_start is not None \
+                    and part.period_start <= last:
+                first = part.period_start
+            elif m.until and self.year is not None and self.year <= last:
+                first = self.year
+        elif part is not None and part.period_start is not None:
+            first, last, source = part.period_start, part.period_end, (
+                "heading" if part.period_stated else "document")
+        else:
+            first = last = source = None
+        if self.genre == "communique" and year is None:
+            year = self.year if first is None or first == last == self.year else None
+        aggregate = aggregate_before(text, n)
+        if aggregate == "average":
+            # 年均增长10.6%: the guidelines give an average no single year.
+            year = None
+        if base and last is not None and base[-1].last is not None and base[-1].last < last - 1:
+            # 比2002年增长65.5% in 2007: a change over 2003-2007, no one year's.
+            first, year = base[-1].last + 1, None
+        if aggregate is None and first is not None and first != last and t.kind != "level":
+            aggregate = "cumulative"
+        return {"year": year, "period_start": first, "period_end": last,
+                "period_source": source, "aggregate": aggregate}
+
+    def _heading_time(self, offset: int) -> Mention | None:
+        i = bisect_right(self._scope_starts, offset) - 1
+        while i >= 0:
+            start, end, m = self._scopes[i]
+            if start <= offset < end:
+                return m
+            i -= 1
+        return None
+
+
+# Genres whose numbers outside plan cells are results.
+_RESULT_GENRES = frozenset({"communique", "completion_report"})
+# Genres that review the past and plan ahead in one text, so a sentence that
+# opens with a time (过去一年，…) can say what the numbers after it are.
+_CUE_GENRES = frozenset({"work_report", "five_year_plan", "other"})
+# Years a plan part covers by default.
+_PLAN_YEARS = {"five_year_plan": 5}
+# Characters that may open a sentence before its time word (——2004年).
+_SENTENCE_LEAD = " —-“\"'"
+
+
+def _reviews_then_plans(parts: tuple[Part, ...]) -> bool:
+    """A review part followed by a plan part: the shape of a work report."""
+    kinds = [p.kind for p in parts]
+    return "review" in kinds and "plan" in kinds[kinds.index("review"):]
+
+
+def _to_normalized(norm: NormalizedText, offset: int) -> int:
+    """The normalized position of original ``offset`` (its character, or the
+    one it was folded into)."""
+    return max(0, bisect_right(norm.starts, offset) - 1)
+
+
+def _sentence_cues(norm: NormalizedText, year: int | None) -> list[tuple[int, int, Mention]]:
+    """Times that open a sentence (过去一年，… / 2011年，… / 今年…), each with
+    the original span it governs: to the next such time or the paragraph's end."""
+    text = norm.text
+    cues = []
+    for m in mentions(text, 0, len(text), year):
+        if m.base or (m.first is None and m.shift is None):
+            continue
+        lead = sentence_start(text, m.start)
+        if text[lead:m.start].strip(_SENTENCE_LEAD):
+            continue
+        line_end = text.find("\n", m.end)
+        line_end = len(text) if line_end < 0 else line_end
+        cues.append((m.start, line_end, m))
+    out = []
+    for i, (start, end, m) in enumerate(cues):
+        if i + 1 < len(cues):
+            end = min(end, cues[i + 1][0])
+        out.append((norm.to_original(start, start + 1)[0], norm.to_original(end - 1, end)[1]
+                    if end > start else norm.to_original(start, start + 1)[1], m))
+    return out
+
+
+def _year_headings(norm: NormalizedText) -> list[tuple[int, int, Mention]]:
+    """Numbered headings that name a time and no part (2024年民生实事项目), each
+    with the original span of the lines it scopes, to the next heading of its
+    level or above."""
+    headings = outline_headings(norm.text)
+    out = []
+    for i, h in enumerate(headings):
+        if heading_names_part(h.title):
+            continue
+        time = next((m for m in mentions(h.title) if not m.base and m.first is not None), None)
+        if time is None:
+            continue
+        end = next((g.start for g in headings[i + 1:] if g.level <= h.level), len(norm.text))
+        out.append((norm.to_original(h.start, h.start + 1)[0],
+                    norm.to_original(end - 1, end)[1], time))
+    return out
 
 
 # Per-file jobs for the command line and batch runs: top-level functions so

@@ -37,7 +37,7 @@ from .normalize import NormalizedText
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Structure", "Task", "Section", "Region", "read_structure"]
+__all__ = ["Structure", "Task", "Section", "Region", "Heading", "read_structure", "outline_headings"]
 
 Layout = Literal["items", "table", "prose"]
 Cell = Literal["plan", "completion"]
@@ -341,6 +341,49 @@ def _title(text: str, lex: _Lexicon) -> str:
     """A heading line without a paragraph glued to it (三、…建设各位代表，…)."""
     cut = min((i for b in lex.breaks if (i := text.find(b, 1)) > 0), default=len(text))
     return text[:cut].rstrip()
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A numbered heading line of the outline (一、 / (一) / 1. / (1)).
+
+    Offsets index the normalized text: ``start`` is the line's start,
+    ``title_start``/``title_end`` the title after the number, cut before a
+    paragraph glued to it (its first sentence end, or a speech opening).
+    """
+
+    level: int
+    number: int | None
+    start: int
+    title_start: int
+    title_end: int
+    title: str
+
+
+# A heading title longer than this is a numbered paragraph, not a heading.
+_MAX_TITLE_LEN = 40
+
+
+def outline_headings(text: str) -> list[Heading]:
+    """The numbered headings of normalized ``text``, in order.
+
+    A numbered line whose title runs on as prose (10.拉开大城北建设格局。聚焦…)
+    still counts, with its title cut at the first sentence end; one with no
+    short title is a numbered paragraph and is left out.
+    """
+    lex = _lexicon()
+    out = []
+    for line in _lines(text):
+        h = _heading(line.text, lex)
+        if h is None:
+            continue
+        rest = _title(line.text[h.marker_end:], lex)
+        end = next((i for i, c in enumerate(rest) if c in _SENTENCE_END), len(rest))
+        title = rest[:end].rstrip()
+        if 0 < len(title) <= _MAX_TITLE_LEN:
+            start = line.start + h.marker_end
+            out.append(Heading(h.level, h.number, line.start, start, start + len(title), title))
+    return out
 
 
 def _section_ref(line: _Line, number: int | None, lex: _Lexicon) -> _SectionRef:
