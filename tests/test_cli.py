@@ -63,14 +63,20 @@ def test_ledger_xlsx(tmp_path):
     out = tmp_path / "ledger.xlsx"
     run = zt("link", str(DOC), "--format", "xlsx", "-o", str(out))
     assert run.returncode == 0, run.stderr
-    ws = openpyxl.load_workbook(out).active
-    assert ws.freeze_panes == "A2" and ws.max_row > 100
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["台账", "汇总", "技术信息"]
+    ws = book["台账"]
+    assert ws.freeze_panes == "E2" and ws.max_row > 100 and ws["I1"].value == "状态"
 
 
 def test_render_and_plot(tmp_path):
     html = tmp_path / "doc.html"
     assert zt("render", str(DOC), "-o", str(html)).returncode == 0
-    assert html.read_text(encoding="utf-8").count('class="zt-target"') == 704
+    page = html.read_text(encoding="utf-8")
+    # 001 is a table the page holds twice (704 targets): shown as one table,
+    # each task once, each of its 89 plans with its status.
+    assert page.count('class="zt-target"') == 352 and '<table class="zt-tasks">' in page
+    assert page.count('class="zt-status"') == 89
     for suffix in ("png", "svg"):
         fig = tmp_path / f"plot.{suffix}"
         assert zt("plot", str(DOC), "-o", str(fig)).returncode == 0

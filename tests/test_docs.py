@@ -60,12 +60,19 @@ def _html(nb) -> list[str]:
             and "text/html" in out.get("data", {})]
 
 
-def test_committed_notebook_has_no_outputs():
+def test_committed_notebook_shows_its_outputs():
+    """Readers on a code host see the tutorial run: every code cell was
+    executed in order, with output and without errors, and nothing in it
+    looks for a checkout (the corpus ships in the package)."""
     nb = nbformat.read(NOTEBOOK, as_version=4)
     nbformat.validate(nb)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None, cell.source[:60]
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
+    for cell in code:
+        assert cell.outputs, cell.source[:60]
+        assert all(out.get("output_type") != "error" for out in cell.outputs), cell.source[:60]
+        assert "Path.cwd()" not in cell.source and "../corpus" not in cell.source
+    assert any("zhtargets.corpus_dir()" in c.source for c in code)
 
 
 def test_tutorial_runs_without_errors(executed):
@@ -82,7 +89,8 @@ def test_tutorial_shows_the_rendering(executed):
 
 def test_tutorial_shows_the_ledger(executed):
     ledgers = [html for html in _html(executed)
-               if "<table" in html and ">status</th>" in html and ">task_text</th>" in html]
+               if "<table" in html and ">status</th>" in html and ">task_text</th>" in html
+               and "完成" in html]
     assert ledgers
 
 

@@ -23,7 +23,7 @@ LAYERS: dict[str, int] = {
     "spans": 2, "context": 2, "indicators": 2, "extractor": 2, "batch": 2, "periods": 2,
     "structure": 3, "genre": 3, "parts": 3, "document": 3,
     "link": 4, "judge": 4, "evaluate": 4,
-    "render": 5, "ledger": 5, "plots": 5,
+    "wording": 5, "render": 5, "ledger": 5, "plots": 5,
     "cli": 6, "__main__": 6, "__init__": 6,
 }
 # Document.link() is the README's one-call shortcut to link a document's plans

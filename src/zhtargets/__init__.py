@@ -11,14 +11,15 @@ from importlib import import_module
 from types import ModuleType
 from typing import Any
 
+from ._lexicon import corpus_dir
 from .extractor import Extractor, default_extractor
 from .records import Link, Links, Target, Targets, register_html, register_vocabulary, to_frame
 from .units import unit_names
 
 __all__ = [
     "Extractor", "Target", "Targets", "Link", "Links", "extract", "to_frame", "ledger_frame",
-    "InputError", "LexiconError",
-    "Document", "read_document", "read_text", "link", "render",
+    "InputError", "LexiconError", "corpus_dir",
+    "Document", "read_document", "read_text", "link", "render", "to_displacy",
     "to_excel", "plot_targets", "plot_summary",
 ]
 __version__ = "0.1.0"
@@ -29,7 +30,7 @@ _LAZY = {
     "Document": "document", "read_document": "document", "read_text": "_io",
     "InputError": "_io", "LexiconError": "_lexicon",
     "to_excel": "ledger", "ledger_frame": "ledger",
-    "plot_targets": "plots", "plot_summary": "plots",
+    "plot_targets": "plots", "plot_summary": "plots", "to_displacy": "render",
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-__all__ = ["lexicon_dir", "bundled_dir", "read_lines", "read_table", "LexiconError"]
+__all__ = ["lexicon_dir", "bundled_dir", "corpus_dir", "read_lines", "read_table", "LexiconError"]
 
 
 class LexiconError(ValueError):
@@ -29,6 +29,12 @@ def bundled_dir(name: str) -> Path:
 
 def lexicon_dir() -> Path:
     return bundled_dir("lexicons")
+
+
+def corpus_dir() -> Path:
+    """The corpus that ships with the package (``raw/``, ``gold/``, ``examples/`` …),
+    inside an installed wheel or in a checkout."""
+    return bundled_dir("corpus")
 
 
 def resolve(name: str | Path) -> Path:

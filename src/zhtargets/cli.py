@@ -90,13 +90,12 @@ def _cmd_link(args) -> int:
                if v is not None}
     links = plan.link(report, **options)
     if args.format == "xlsx":
-        from .ledger import ledger_frame, to_excel
+        from .ledger import to_excel
 
         if not args.output or args.output == "-":
             print("zhtargets link: --format xlsx needs -o FILE", file=sys.stderr)
             return 2
-        to_excel(ledger_frame(plan.tasks_frame(), links.to_frame(), plan.unique_targets),
-                 args.output)
+        to_excel(plan, args.output, links, report=report)
         return 0
     records = link_records(links, doc=plan.name if report is None else None)
     with _open_out(args.output, args.format) as out:
@@ -110,7 +109,8 @@ def _cmd_render(args) -> int:
 
     doc = read_document(Path(args.path))
     out = Path(args.output or f"{doc.name}.html")
-    render(doc, title=doc.name).save(out)
+    # A completion table answers its own plans: show each plan's verdict.
+    render(doc, links=doc.link() if doc.completions else None, title=doc.name).save(out)
     print(out)
     return 0
 
@@ -121,8 +121,10 @@ def _cmd_plot(args) -> int:
 
     plan = read_document(Path(args.plan))
     report = read_document(Path(args.report)) if args.report else None
-    links = plan.link(report).to_frame()
-    fig = plot_targets(links) if args.kind == "targets" else plot_summary(links, plan.tasks_frame())
+    links = plan.link(report)
+    year = (report or plan).title_year
+    fig = (plot_targets(links, report_year=year) if args.kind == "targets"
+           else plot_summary(links, plan, report_year=year))
     fig.savefig(args.output, bbox_inches="tight")  # PNG, SVG or PDF by suffix
     print(args.output)
     return 0

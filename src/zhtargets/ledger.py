@@ -1,75 +1,87 @@
 """The task ledger (台账): every task of a document with its targets and results.
 
-Offices keep such a ledger as a spreadsheet: one line per task with the lead
-official and unit, and beside it what was promised, what was reported and
-whether it was met.  A task with several targets gets one line per target,
-with the task columns repeated, so the sheet can be filtered and sorted
-without losing the task a line belongs to.
+Offices keep such a ledger as a spreadsheet they print: one line per task with
+its lead unit, and beside it what was promised, what was reported and whether
+it was met.  A task with several targets gets one line per target, with the
+task columns repeated, so the sheet can be filtered and sorted without losing
+the task a line belongs to.
 
-:func:`ledger_frame` builds it from ``Structure.frame()`` and the output of
-:func:`zhtargets.link.link`; :func:`to_excel` writes it as a formatted
-workbook (status colours, frozen header, filters, widths that fit Chinese).
+:func:`ledger_lines` builds the lines from a :class:`~zhtargets.Document` and
+its :class:`~zhtargets.Links`; :func:`to_excel` writes the workbook an officer
+prints (landscape, fitted to the page width, header on every page, Chinese
+throughout, a 备注 column and a 状态 drop-down for the officer's own
+judgement), with a summary sheet and a sheet of technical columns for
+analysts; :func:`ledger_frame` gives the same lines as a DataFrame.
 """
 from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import pandas as pd
 import regex
 
-__all__ = [
-    "LEDGER_COLUMNS",
-    "ZH_HEADERS",
-    "STATUS_FILLS",
-    "ledger_frame",
-    "to_excel",
-    "to_csv",
-    "to_parquet",
-    "display_width",
-]
-
-LEDGER_COLUMNS: tuple[str, ...] = (
-    "task", "number", "section", "group", "task_text", "lead_officials", "lead_units",
-    "participating_units", "target_text", "indicator", "hedge", "comparator", "target_value",
-    "target_low", "target_high", "unit", "year", "result_text", "actual_value", "status",
-    "gap", "ratio", "confidence", "reason", "completion_text",
+from .document import Document
+from .records import Link, Target
+from .structure import Task
+from .wording import (
+    STATUS_COLOURS, STATUS_ORDER, figure, pending_year, result_words, signed_figure,
+    status_word, target_words, view_status, word,
 )
-_INT_COLUMNS = ("number", "year")
-_FLOAT_COLUMNS = ("target_value", "target_low", "target_high", "actual_value", "gap", "ratio",
-                  "confidence")
 
-ZH_HEADERS: Mapping[str, str] = MappingProxyType({
-    "task": "任务编号", "number": "序号", "section": "部分", "group": "项目名称",
-    "task_text": "主要工作内容", "lead_officials": "牵头领导", "lead_units": "牵头单位",
-    "participating_units": "配合单位", "target_text": "目标", "indicator": "指标",
-    "hedge": "措辞", "comparator": "比较", "target_value": "目标值", "target_low": "目标下限",
-    "target_high": "目标上限", "unit": "单位", "year": "年份", "result_text": "完成数",
-    "actual_value": "完成值", "status": "状态", "gap": "差距", "ratio": "完成比例",
-    "confidence": "置信度", "reason": "判断依据", "completion_text": "累计完成情况",
-})
-_ZH_STATUS: Mapping[str, str] = MappingProxyType({
-    "met": "完成", "exceeded": "超额完成", "not_met": "未完成", "unknown": "待核实",
-})
-# Excel's own "good / neutral / bad" cell styles, so the sheet looks familiar.
-STATUS_FILLS: Mapping[str, str] = MappingProxyType({
-    "met": "C6EFCE", "exceeded": "C6EFCE", "not_met": "FFC7CE", "unknown": "FFEB9C",
-})
-_STATUS_FONTS: Mapping[str, str] = MappingProxyType({
-    "met": "006100", "exceeded": "006100", "not_met": "9C0006", "unknown": "9C5700",
-})
+if TYPE_CHECKING:
+    import pandas as pd
+    from openpyxl.worksheet.worksheet import Worksheet
+
+__all__ = ["LedgerLine", "ledger_lines", "ledger_frame", "to_excel", "to_csv", "to_parquet",
+           "display_width", "OFFICER_COLUMNS", "TECHNICAL_COLUMNS"]
+
+# What an officer reads, left to right: the task, then the target and its
+# verdict, then room for the officer's own remark.
+OFFICER_COLUMNS: tuple[str, ...] = (
+    "number", "section", "task_text", "lead_units", "indicator", "target", "year",
+    "result", "status", "ratio", "gap", "reason", "remark",
+)
+# Widths in Excel character units (a Chinese character takes two), chosen so
+# that the officer's columns fill a landscape A3 page at about full size.
+_WIDTHS = {
+    "number": 5, "section": 18, "task_text": 60, "lead_units": 16, "indicator": 16,
+    "target": 14, "year": 7, "result": 28, "status": 9, "ratio": 9, "gap": 12,
+    "reason": 34, "remark": 14,
+}
+# The task columns stay in view when scrolling right: panes freeze after them.
+_TASK_COLUMNS = 4
+TECHNICAL_COLUMNS: tuple[str, ...] = (
+    "task", "plan_start", "plan_end", "plan_text", "indicator_key", "unit", "comparator",
+    "target_value", "target_low", "target_high", "year", "result_starts", "result_ends",
+    "actual_value", "gap", "ratio", "status", "code", "confidence", "plan_doc",
+    "actual_doc",
+)
 _HEADER_FILL = "D9E1F2"
-# Widths in Excel character units; a wide (CJK) character counts as two.
-_MIN_WIDTH = 6
-_MAX_WIDTH = 60
-_NUMBER_FORMAT = "#,##0.####"
-_INT_FORMAT = "#,##0"
+_BORDER = "BFBFBF"
 _MAX_CELL = 32767
 _ILLEGAL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerLine:
+    """One line of the ledger: a task and one of its targets' links.
+
+    A task without plan targets has one line with ``link`` ``None`` and the
+    figures its completion cell reports in ``reported``; a link whose plan
+    sits outside every task has ``task`` ``None``.  ``status`` is the link's
+    verdict, or ``pending`` when its target year lies after the year reported.
+    """
+
+    task: Task | None
+    link: Link | None
+    reported: tuple[Target, ...]
+    status: str | None
+    pending_year: int | None
 
 
 def display_width(text: str) -> int:
@@ -77,131 +89,128 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in {"W", "F"} else 1 for c in text)
 
 
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
-def _hedges(targets: Iterable[Any] | None) -> dict[tuple[int, int], str]:
-    out: dict[tuple[int, int], str] = {}
-    for t in targets or ():
-        hedge = getattr(t, "hedge", None)
-        if hedge:
-            out[(int(t.start), int(t.end))] = str(hedge)
-    return out
-
-
-def _reported(targets: Iterable[Any] | None) -> dict[str, list[str]]:
-    """Texts of the reported results of each task, in document order."""
-    out: dict[str, list[str]] = {}
-    for t in sorted(targets or (), key=lambda t: t.start):
-        if getattr(t, "role", None) == "actual" and getattr(t, "task", None):
-            out.setdefault(str(t.task), []).append(str(t.text))
-    return out
-
-
-def _task_part(row: Mapping[str, Any] | None) -> dict[str, Any]:
-    if row is None:
-        return {}
-    return {
-        "task": row.get("task"), "number": row.get("number"), "section": row.get("section"),
-        "group": row.get("group"), "task_text": row.get("text"),
-        "lead_officials": row.get("lead_officials"), "lead_units": row.get("lead_units"),
-        "participating_units": row.get("participating_units"),
-        "completion_text": row.get("completion_text"),
-    }
-
-
-def _target_part(row: Mapping[str, Any], hedges: Mapping[tuple[int, int], str]) -> dict[str, Any]:
-    start, end = row.get("plan_start"), row.get("plan_end")
-    # Rows come from _records, where missing cells are already None.
-    hedge = None if start is None or end is None else hedges.get((int(start), int(end)))
-    return {
-        "task": row.get("task"), "target_text": row.get("plan_text"),
-        "indicator": row.get("indicator"), "hedge": hedge, "comparator": row.get("comparator"),
-        "target_value": row.get("target_value"), "target_low": row.get("target_low"),
-        "target_high": row.get("target_high"), "unit": row.get("unit"), "year": row.get("year"),
-        "result_text": row.get("actual_text"), "actual_value": row.get("actual_value"),
-        "status": row.get("status"), "gap": row.get("gap"), "ratio": row.get("ratio"),
-        "confidence": row.get("confidence"), "reason": row.get("reason"),
-    }
-
-
-def _records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
-    if frame is None:
-        return []
-    return [{str(k): (None if _missing(v) else v) for k, v in r.items()}
-            for r in frame.to_dict("records")]
-
-
-def ledger_frame(document_tasks_frame: pd.DataFrame, link_frame: pd.DataFrame,
-                 targets: Sequence[Any] | None = None) -> pd.DataFrame:
-    """The ledger: one row per (task, plan target); a task without targets
-    keeps one row.
+def ledger_lines(document: Document, links: Iterable[Link] | None = None, *,
+                 report: Document | None = None,
+                 report_year: int | None = None) -> list[LedgerLine]:
+    """The ledger's lines: tasks in document order, each task's links by position.
 
     Args:
-        document_tasks_frame: ``Structure.frame()`` (columns task, number,
-            section, group, text, lead_officials, lead_units, …,
-            completion_text).
-        link_frame: ``link()`` output, one row per plan target.
-        targets: the document's records with ``task`` and ``role`` set.  When
-            given, each target line gets its hedge word (确保, 力争 …), and a
-            task without plan targets lists its reported figures in
-            ``result_text``.
-
-    Returns:
-        A frame with :data:`LEDGER_COLUMNS`, tasks in document order and the
-        targets of a task by position.  Link rows whose task is not in the
-        tasks frame (a target outside any task) come last, task columns empty.
+        document: the plan document; its tasks give the rows.
+        links: the links of its plans; ``None`` links them with
+            ``document.link(report)``.
+        report: the report the plans were linked to, if another document.
+        report_year: the year reported on; a target for a later year with
+            no result is ``pending`` (待报告).  Defaults to the year the
+            report's title names (the plan document's without a report).
     """
-    hedges = _hedges(targets)
-    reported = _reported(targets)
-    by_task: dict[Any, list[dict[str, Any]]] = {}
-    for row in sorted(_records(link_frame),
-                      key=lambda r: (r.get("plan_start") is None, r.get("plan_start") or 0)):
-        by_task.setdefault(row.get("task"), []).append(row)
+    links = list(document.link(report) if links is None else links)
+    year = report_year if report_year is not None else (report or document).title_year
+    by_task: dict[str | None, list[Link]] = {}
+    for link in sorted(links, key=lambda k: k.plan.start):
+        by_task.setdefault(link.plan.task, []).append(link)
+    reported: dict[str, list[Target]] = {}
+    for t in document.unique_targets:
+        if t.role == "actual" and t.task is not None:
+            reported.setdefault(t.task, []).append(t)
 
-    lines: list[dict[str, Any]] = []
-    for task_row in _records(document_tasks_frame):
-        task_part = _task_part(task_row)
-        linked = by_task.pop(task_row.get("task"), [])
+    def line(task: Task | None, link: Link) -> LedgerLine:
+        return LedgerLine(task, link, (), view_status(link, year), pending_year(link, year))
+
+    out: list[LedgerLine] = []
+    for task in document.tasks:
+        linked = by_task.pop(task.id, [])
         if not linked:
-            found = reported.get(str(task_row.get("task")), [])
-            lines.append({**task_part, "result_text": "；".join(found) or None})
-        for row in linked:
-            lines.append({**task_part, **_target_part(row, hedges)})
-    for rows in by_task.values():
-        lines.extend(_target_part(row, hedges) for row in rows)
-
-    frame = pd.DataFrame.from_records(lines, columns=list(LEDGER_COLUMNS))
-    dtypes = {c: "Int64" for c in _INT_COLUMNS}
-    dtypes.update({c: "Float64" for c in _FLOAT_COLUMNS})
-    dtypes.update({c: "string" for c in LEDGER_COLUMNS if c not in dtypes})
-    return frame.astype(dtypes)
+            out.append(LedgerLine(task, None, tuple(reported.get(task.id, ())), None, None))
+        out.extend(line(task, link) for link in linked)
+    out.extend(line(None, link) for rest in by_task.values() for link in rest)
+    return out
 
 
-def _as_ledger(ledger_frame_or_parts: Any) -> pd.DataFrame:
-    if isinstance(ledger_frame_or_parts, pd.DataFrame):
-        return ledger_frame_or_parts
-    if hasattr(ledger_frame_or_parts, "tasks_frame") and hasattr(ledger_frame_or_parts, "link"):
-        doc = ledger_frame_or_parts
-        # unique_targets: a page holding its table twice lists each target once.
-        targets = getattr(doc, "unique_targets", None) or getattr(doc, "targets", None)
-        return ledger_frame(doc.tasks_frame(), doc.link().to_frame(), targets)
-    if isinstance(ledger_frame_or_parts, Mapping):
-        return ledger_frame(**ledger_frame_or_parts)
-    if isinstance(ledger_frame_or_parts, (tuple, list)):
-        return ledger_frame(*ledger_frame_or_parts)
-    raise TypeError("expected a ledger DataFrame, its parts (tasks frame, link frame"
-                    f"[, targets]) or a document, not {type(ledger_frame_or_parts).__name__}")
+# --------------------------------------------------------------------------
+# Cells
 
+def _joined(names: Sequence[str]) -> str | None:
+    return "、".join(names) or None
+
+
+def _task_cells(document: Document, task: Task | None) -> dict[str, Any]:
+    if task is None:
+        return {}
+    return {
+        "number": task.number if task.number is not None else task.id,
+        "section": task.section or task.group,
+        "task_text": document.structure.text(task).strip(),
+        "lead_units": _joined(task.lead_units),
+    }
+
+
+def _reason(line: LedgerLine) -> str | None:
+    if line.pending_year is not None:
+        return word("text", "pending_reason", year=line.pending_year)
+    return line.link.reason or None if line.link else None
+
+
+def _officer_cells(document: Document, line: LedgerLine) -> dict[str, Any]:
+    cells = _task_cells(document, line.task)
+    link = line.link
+    if link is None:
+        found = "；".join(t.text for t in line.reported)
+        return {**cells, "result": word("text", "task_reported", results=found) if found else None}
+    plan = link.plan
+    return {
+        **cells,
+        "indicator": plan.indicator,
+        "target": target_words(plan),
+        "year": plan.period_end or plan.year,
+        "result": result_words(link) or None,
+        "status": status_word(line.status) if line.status else None,
+        # A ratio is only meaningful for amounts; the link leaves it None otherwise.
+        "ratio": link.ratio,
+        "gap": signed_figure(link.gap, plan.unit, plan.classifier) or None,
+        "reason": _reason(line),
+    }
+
+
+def _technical_cells(line: LedgerLine) -> dict[str, Any]:
+    link = line.link
+    if link is None:
+        return {"task": line.task.id if line.task else None}
+    plan = link.plan
+    return {
+        "task": plan.task, "plan_start": plan.start, "plan_end": plan.end,
+        "plan_text": plan.text, "indicator_key": link.indicator, "unit": plan.unit,
+        "comparator": plan.comparator, "target_value": plan.value,
+        "target_low": plan.low, "target_high": plan.high, "year": plan.year,
+        "result_starts": ",".join(str(r.start) for r in link.results) or None,
+        "result_ends": ",".join(str(r.end) for r in link.results) or None,
+        "actual_value": link.actual_value, "gap": link.gap, "ratio": link.ratio,
+        "status": line.status, "code": link.code, "confidence": link.confidence,
+        "plan_doc": link.plan_doc, "actual_doc": link.actual_doc,
+    }
+
+
+def ledger_frame(document: Document, links: Iterable[Link] | None = None, *,
+                 report: Document | None = None, report_year: int | None = None
+                 ) -> pd.DataFrame:
+    """The ledger as a DataFrame: the officer's columns (Chinese text, ratio
+    as a fraction) then the technical ones prefixed ``tech_``; see
+    :func:`ledger_lines` for the arguments."""
+    import pandas as pd
+
+    lines = ledger_lines(document, links, report=report, report_year=report_year)
+    rows = [{**_officer_cells(document, ln),
+             **{f"tech_{k}": v for k, v in _technical_cells(ln).items()}} for ln in lines]
+    columns = [c for c in OFFICER_COLUMNS if c != "remark"] + [f"tech_{c}" for c in
+                                                                TECHNICAL_COLUMNS]
+    return pd.DataFrame.from_records(rows, columns=columns).convert_dtypes()
+
+
+# --------------------------------------------------------------------------
+# The workbook
 
 def _cell_value(value: Any) -> Any:
-    if _missing(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    if hasattr(value, "item"):  # numpy scalar: openpyxl wants Python numbers
-        return value.item()
     if isinstance(value, str):
         # Scraped pages carry stray control characters, which openpyxl refuses,
         # and Excel truncates a cell beyond its limit with a repair prompt.
@@ -209,116 +218,185 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
-def _shown_number(value: float) -> str:
-    """Roughly what the cell's number format displays, to size the column."""
-    if not math.isfinite(value):
-        return str(value)
-    if value.is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.4f}".rstrip("0")
+def _fill(colour: str):
+    from openpyxl.styles import PatternFill
+
+    rgb = colour.lstrip("#")
+    return PatternFill(fill_type="solid", start_color=rgb, end_color=rgb)
 
 
-def _width(values: Iterable[Any], header: str) -> int:
-    longest = display_width(header)
-    for v in values:
-        if v is not None:
-            text = _shown_number(v) if isinstance(v, float) else str(v)
-            longest = max(longest, max((display_width(line) for line in text.split("\n")),
-                                       default=0))
-    # +2 leaves room for the filter button beside the header text.
-    return max(_MIN_WIDTH, min(_MAX_WIDTH, longest + 2))
+def _header(ws: Worksheet, names: Sequence[str]) -> None:
+    from openpyxl.styles import Alignment, Border, Font, Side
 
-
-def to_excel(ledger_frame_or_parts: Any, path: str | Path, *,
-             headers: Literal["zh", "en"] = "zh", sheet_name: str = "台账") -> Path:
-    """Write the ledger as a formatted .xlsx workbook.
-
-    Args:
-        ledger_frame_or_parts: a :func:`ledger_frame` result (or any frame with
-            a ``status`` column); its parts as a tuple ``(tasks_frame,
-            link_frame[, targets])`` or a mapping of those keyword arguments;
-            or a document (``tasks_frame()``, ``link()``, ``unique_targets``),
-            whose plans are linked to its own completion cells.
-        path: where to write.
-        headers: ``"zh"`` writes Chinese column headers and statuses
-            (完成 / 超额完成 / 未完成 / 待核实); ``"en"`` keeps the frame's.
-        sheet_name: the worksheet's name.
-
-    The ``status`` cells are filled green (met, exceeded), red (not_met) or
-    amber (unknown); the header row is frozen and filterable; columns are as
-    wide as their longest line (wide characters counting two) up to a cap,
-    past which the text wraps.
-    """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    frame = _as_ledger(ledger_frame_or_parts)
-    columns = [str(c) for c in frame.columns]
-    names = [ZH_HEADERS.get(c, c) if headers == "zh" else c for c in columns]
-    status_col = columns.index("status") if "status" in columns else None
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet_name
-    ws.append(names)
-    header_fill = PatternFill(fill_type="solid", start_color=_HEADER_FILL, end_color=_HEADER_FILL)
+    side = Side(style="thin", color=_BORDER)
+    ws.append(list(names))
     for cell in ws[1]:
         cell.font = Font(bold=True)
-        cell.fill = header_fill
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        cell.fill = _fill(_HEADER_FILL)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = Border(top=side, bottom=side, left=side, right=side)
 
-    rows = [[_cell_value(v) for v in rec] for rec in frame.itertuples(index=False, name=None)]
-    statuses = [row[status_col] if status_col is not None else None for row in rows]
-    if status_col is not None and headers == "zh":
-        for row in rows:
-            row[status_col] = _ZH_STATUS.get(row[status_col], row[status_col])
-    for row in rows:
-        ws.append(row)
 
-    widths = []
-    for j, name in enumerate(names):
-        width = _width((r[j] for r in rows), name)
-        widths.append(width)
-        ws.column_dimensions[get_column_letter(j + 1)].width = width
-    for i, row in enumerate(ws.iter_rows(min_row=2, max_row=len(rows) + 1)):
-        for j, cell in enumerate(row):
-            value = rows[i][j]
-            if isinstance(value, float):
-                # "0.####" would leave a bare trailing point on whole numbers.
-                cell.number_format = _INT_FORMAT if value.is_integer() else _NUMBER_FORMAT
-            elif isinstance(value, str) and (display_width(value) > widths[j] - 2 or "\n" in value):
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            else:
-                cell.alignment = Alignment(vertical="top")
-        status = statuses[i]
-        if status_col is not None and isinstance(status, str) and status in STATUS_FILLS:
-            cell = row[status_col]
-            colour = STATUS_FILLS[status]
-            cell.fill = PatternFill(fill_type="solid", start_color=colour, end_color=colour)
-            cell.font = Font(color=_STATUS_FONTS[status])
+def _print_setup(ws: Worksheet, paper: Literal["A3", "A4"], columns: int, rows: int) -> None:
+    """Landscape, fitted to the page width (as many pages down as needed), the
+    header row on every page, gridlines off (cells carry their own borders)."""
+    from openpyxl.utils import get_column_letter
 
-    ws.freeze_panes = "A2"
-    last = get_column_letter(max(1, len(names)))
-    ws.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A3 if paper == "A3" else ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.print_area = f"A1:{get_column_letter(columns)}{max(rows, 1)}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.oddFooter.center.text = "&P / &N"
+
+
+def _ledger_sheet(ws: Worksheet, document: Document, lines: Sequence[LedgerLine],
+                  paper: Literal["A3", "A4"]) -> None:
+    from openpyxl.styles import Alignment, Border, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    _header(ws, [word("column", c) for c in OFFICER_COLUMNS])
+    side = Side(style="thin", color=_BORDER)
+    border = Border(top=side, bottom=side, left=side, right=side)
+    top = Alignment(vertical="top", wrap_text=True)
+    status_at = OFFICER_COLUMNS.index("status") + 1
+    ratio_at = OFFICER_COLUMNS.index("ratio") + 1
+    for i, line in enumerate(lines, start=2):
+        cells = _officer_cells(document, line)
+        ws.append([_cell_value(cells.get(c)) for c in OFFICER_COLUMNS])
+        for cell in ws[i]:
+            cell.alignment = top
+            cell.border = border
+        ws.cell(i, ratio_at).number_format = "0%"
+        if line.status in STATUS_COLOURS:
+            ws.cell(i, status_at).fill = _fill(STATUS_COLOURS[line.status])
+    for j, column in enumerate(OFFICER_COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = _WIDTHS[column]
+
+    last = len(lines) + 1
+    # The officer's own judgement: a drop-down of the status words, which a
+    # typed value outside the list is refused by.
+    choices = ",".join(status_word(s) for s in STATUS_ORDER)
+    validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
+    validation.add(f"{get_column_letter(status_at)}2:{get_column_letter(status_at)}"
+                   f"{max(last, 2)}")
+    ws.add_data_validation(validation)
+    ws.freeze_panes = f"{get_column_letter(_TASK_COLUMNS + 1)}2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(OFFICER_COLUMNS))}{last}"
+    _print_setup(ws, paper, len(OFFICER_COLUMNS), last)
+
+
+def _summary_sheet(ws: Worksheet, lines: Sequence[LedgerLine],
+                   paper: Literal["A3", "A4"]) -> None:
+    """Counts by status, and by lead unit split by status, in the status colours."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    judged = [ln for ln in lines if ln.status is not None]
+    statuses = [s for s in STATUS_ORDER if any(ln.status == s for ln in judged)]
+    counts = Counter(ln.status for ln in judged)
+    ws.append([word("text", "by_status")])
+    ws["A1"].font = Font(bold=True)
+    ws.append([word("column", "status"), word("column", "count")])
+    for status in statuses:
+        ws.append([status_word(status), counts[status]])
+        ws.cell(ws.max_row, 1).fill = _fill(STATUS_COLOURS[status])
+    ws.append([word("column", "total"), len(judged)])
+    ws.cell(ws.max_row, 1).font = Font(bold=True)
+
+    ws.append([])
+    ws.append([word("text", "by_unit")])
+    ws.cell(ws.max_row, 1).font = Font(bold=True)
+    header_row = ws.max_row + 1
+    ws.append([word("column", "lead_units"), *map(status_word, statuses),
+               word("column", "total")])
+    for j, status in enumerate(statuses, start=2):
+        ws.cell(header_row, j).fill = _fill(STATUS_COLOURS[status])
+    by_unit: dict[str, Counter] = {}
+    for ln in judged:
+        # A target counts under the first (leading) unit of its task.
+        units = ln.task.lead_units if ln.task and ln.task.lead_units else ()
+        unit = units[0] if units else word("text", "no_unit")
+        by_unit.setdefault(unit, Counter())[ln.status] += 1
+    for unit, c in sorted(by_unit.items(), key=lambda kv: -sum(kv[1].values())):
+        ws.append([unit, *(c[s] or None for s in statuses), sum(c.values())])
+    ws.column_dimensions["A"].width = max([20, *(display_width(u) + 2 for u in by_unit)])
+    for j in range(2, len(statuses) + 3):
+        ws.column_dimensions[get_column_letter(j)].width = 10
+    _print_setup(ws, paper, len(statuses) + 2, ws.max_row)
+
+
+def _technical_sheet(ws: Worksheet, lines: Sequence[LedgerLine]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    _header(ws, TECHNICAL_COLUMNS)
+    for line in lines:
+        cells = _technical_cells(line)
+        ws.append([_cell_value(cells.get(c)) for c in TECHNICAL_COLUMNS])
+    for j, column in enumerate(TECHNICAL_COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = max(10, len(column) + 2)
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(TECHNICAL_COLUMNS))}{len(lines) + 1}"
+    # Analysts open it (右键 → 显示); printing the workbook leaves it out, so
+    # the officer's printout is the ledger and its summary only.
+    ws.sheet_state = "hidden"
+
+
+def to_excel(document: Document, path: str | Path, links: Iterable[Link] | None = None, *,
+             report: Document | None = None, report_year: int | None = None,
+             paper: Literal["A3", "A4"] = "A3") -> Path:
+    """Write the 台账 as an .xlsx workbook ready to print.
+
+    Args:
+        document: the plan document (its tasks give the rows).
+        path: where to write.
+        links, report, report_year: see :func:`ledger_lines`.
+        paper: ``"A3"`` or ``"A4"``, printed landscape and fitted to width.
+
+    Sheets: 台账 (one line per target: task, target as written, result, 状态
+    coloured and chosen from a drop-down, 完成比例 as a percentage, 差距 in
+    the target's unit, 判断依据, an empty 备注), 汇总 (counts by status and by
+    lead unit) and 技术信息 (offsets, canonical keys, codes and confidences
+    for analysts; hidden, so that printing the workbook prints the ledger and
+    its summary only).
+    """
+    from openpyxl import Workbook
+
+    if paper not in ("A3", "A4"):
+        raise ValueError(f"paper must be 'A3' or 'A4', not {paper!r}")
+    lines = ledger_lines(document, links, report=report, report_year=report_year)
+    wb = Workbook()
+    ledger = wb.active
+    ledger.title = word("sheet", "ledger")
+    _ledger_sheet(ledger, document, lines, paper)
+    _summary_sheet(wb.create_sheet(word("sheet", "summary")), lines, paper)
+    _technical_sheet(wb.create_sheet(word("sheet", "technical")), lines)
     out = Path(path)
     wb.save(out)
     return out
 
 
-def to_csv(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``df`` as CSV in UTF-8 with a BOM, which Excel needs to read Chinese."""
+def to_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``frame`` as CSV in UTF-8 with a BOM, which Excel needs to read Chinese."""
     out = Path(path)
-    df.to_csv(out, index=False, encoding="utf-8-sig")
+    frame.to_csv(out, index=False, encoding="utf-8-sig")
     return out
 
 
-def to_parquet(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``df`` as Parquet (needs ``pyarrow``), keeping the nullable dtypes."""
+def to_parquet(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``frame`` as Parquet, keeping the nullable dtypes (needs the
+    ``parquet`` extra: ``pip install 'zhtargets[parquet]'``)."""
+    try:
+        import pyarrow  # noqa: F401  (pandas would fail later with a vaguer message)
+    except ImportError:
+        raise ImportError("Parquet output needs pyarrow: pip install 'zhtargets[parquet]'") \
+            from None
     out = Path(path)
-    # attrs such as link()'s per-row span lists are in-memory lookups keyed by
-    # row label; Parquet metadata would turn their keys into strings.
-    clean = df.copy()
-    clean.attrs = {}
-    clean.to_parquet(out, index=False)
+    frame.to_parquet(out, index=False)
     return out

@@ -1,14 +1,18 @@
-"""Charts of targets against results.
+"""Charts of targets against results, in Chinese.
 
-:func:`plot_targets` draws one row per plan target: the target as a bound
-(a tick with an arrow into the allowed side, for ≥ / ≤), a range (a bar) or a
-point (◇, for ≈ / =), and the reported result as a dot coloured by its status.
-Targets of one document mix percentages, yuan and counts, so each row is put
-on the same scale by dividing by its own target: 100 % is the target, and a
-decline target (−2.5 %) reads as 100 % when the decline is reached.  The exact
-figures stand at the right of each row.
+:func:`plot_targets` draws one row per plan target, each on its indicator's
+own scale (a growth rate in percent, so a 3 % ceiling and a 0.2 % result sit
+2.8 points apart; an amount in 亿元 or 个): the target as a bound (a tick with
+an arrow into the side the judge accepts), a range (a bar) or a point (◇, for
+左右 / 等于), and the reported result as a dot in its status colour.  Row
+labels carry the indicator and the target year; the result as written and
+its status word stand at the right.
 
 :func:`plot_summary` counts statuses, overall and by lead unit.
+
+Status words, colours and every label come from :mod:`zhtargets.wording`, so
+the charts say what the 台账 says; which side of a bound is good is asked of
+the judge (:mod:`zhtargets.judge`), never decided here.
 
 Figures are built with :class:`matplotlib.figure.Figure`, not pyplot, so no
 backend is switched and no global figure list grows: outside a notebook they
@@ -22,32 +26,29 @@ from __future__ import annotations
 import math
 import shutil
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from .indicators import lower_is_better
+from .document import Document
+from .judge import judge, point
+from .records import Link
+from .wording import (
+    STATUS_COLOURS, STATUS_ORDER, figure, result_words, status_word, view_status, word,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure, SubFigure
+    from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
 
 __all__ = ["plot_targets", "plot_summary", "STATUS_COLOURS", "cjk_font"]
 
-STATUS_COLOURS: Mapping[str, str] = MappingProxyType({
-    "met": "#2ca02c",
-    "exceeded": "#1f77b4",
-    "not_met": "#d62728",
-    "unknown": "#8c8c8c",
-})
-_STATUS_ORDER: tuple[str, ...] = ("met", "exceeded", "not_met", "unknown")
 _TARGET_COLOUR = "#333333"
-_RANGE_COLOUR = "#b0b0b0"
+_RANGE_COLOUR = "#d0d0d0"
+_EDGE = "#555555"
 
 # Families tried in order; SC faces first so Han characters take their
 # mainland forms.
@@ -57,13 +58,11 @@ _CJK_FAMILIES: tuple[str, ...] = (
     "Hiragino Sans GB", "Noto Sans CJK JP", "Noto Serif CJK SC", "AR PL UMing CN",
     "Droid Sans Fallback",
 )
-_FLOORS = frozenset({">=", ">"})
-_CEILINGS = frozenset({"<=", "<"})
-# Shares of the target beyond these are drawn at the edge; the exact figures
-# are printed beside the row anyway.
-_X_MIN, _X_MAX = -1.0, 3.0
-_ARROW = 0.35
-_ROW_INCHES = 0.32
+_BOUNDS = frozenset({">=", ">", "<=", "<"})
+# An arrow from a bound reaches this share of the row's span into the
+# accepted side.
+_ARROW = 0.12
+_ROW_INCHES = 0.42
 _MISSING_RUN = "…"
 
 
@@ -123,7 +122,7 @@ def cjk_font() -> FontProperties | None:
 
 def _label(text: Any) -> str:
     """``text`` made safe to draw: no mathtext, no glyphs the font lacks."""
-    s = "" if _missing(text) else str(text)
+    s = "" if text is None else str(text)
     s = s.replace("$", r"\$")
     charmap = _font().charmap
     if charmap is None:
@@ -140,23 +139,11 @@ def _label(text: Any) -> str:
 # --------------------------------------------------------------------------
 # Helpers
 
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NA:
-        return True
+def _require_matplotlib() -> None:
     try:
-        return isinstance(value, float) and math.isnan(value)
-    except TypeError:
-        return False
-
-
-def _float(value: Any) -> float | None:
-    if _missing(value):
-        return None
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return None
-    return f if math.isfinite(f) else None
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise ImportError("plots need matplotlib: pip install 'zhtargets[plots]'") from None
 
 
 def _new_figure(width: float, height: float) -> Figure:
@@ -168,258 +155,225 @@ def _new_figure(width: float, height: float) -> Figure:
     return fig
 
 
-def _clip(x: float) -> float:
-    return min(_X_MAX, max(_X_MIN, x))
+def _plain(ax: Axes) -> None:
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
 
 
 @dataclass(frozen=True, slots=True)
 class _Row:
-    y: int
-    label: str
-    note: str
-    ref: float | None
-    comparator: str
-    low: float | None
-    high: float | None
-    actual: float | None
+    link: Link
     status: str
-    direction: int  # +1 / -1: side of a bound, in share-of-target space
+    ref: float | None  # the figure the target is judged by
+    side: int  # +1: results above the target are accepted; -1: below
+
+    @property
+    def plan(self):
+        return self.link.plan
 
 
-def _reference(target: float | None, low: float | None, high: float | None) -> float | None:
-    if target is not None:
-        return target
-    if low is not None and high is not None:
-        return (low + high) / 2
-    return low if low is not None else high
+def _side(link: Link, ref: float) -> int:
+    """Which side of a bound the judge accepts, found by asking it about a
+    result on each side (so a ceiling, a price or a decline point left)."""
+    step = max(1.0, abs(ref))
+    above = judge(link.plan, ref + step).status in {"met", "exceeded"}
+    return 1 if above else -1
 
 
-def _direction(comparator: str, ref: float, indicator: Any) -> int:
-    """Which way from the target the allowed values lie, once divided by it.
+def _rows(links: Sequence[Link], report_year: int | None) -> list[_Row]:
+    out = []
+    for link in links:
+        ref = point(link.plan)
+        out.append(_Row(link, view_status(link, report_year), ref,
+                        _side(link, ref) if ref is not None else 1))
+    return out
 
-    Follows link's rules: ceilings bound from above; floors from below,
-    unless lower is better or the target is a decline.
-    """
-    if comparator in _CEILINGS:
-        value_side = -1
+
+def _row_label(row: _Row) -> str:
+    plan = row.plan
+    name = plan.indicator or plan.text
+    year = plan.period_end or plan.year
+    return _label(f"{name}（{year}{word('text', 'year_suffix')}）" if year else name)
+
+
+def _row_note(row: _Row) -> str:
+    # A verdict read from the completion cell's words has no figure to show.
+    found = result_words(row.link) or word("text", "no_result" if row.status in
+                                           {"unknown", "pending"} else "words_only")
+    return _label(f"{row.plan.text} → {found}  {status_word(row.status)}")
+
+
+def _span(row: _Row) -> tuple[float, float]:
+    """The stretch of the row's own axis that shows target and result."""
+    plan = row.plan
+    xs = [v for v in (row.ref, plan.low, plan.high, row.link.actual_value) if v is not None]
+    lo, hi = min(xs), max(xs)
+    width = hi - lo or max(abs(hi) * 0.2, 1.0)
+    # The arrow of a bound must fit on its side.
+    lo, hi = lo - 0.25 * width, hi + 0.25 * width
+    return lo, hi
+
+
+def _ticks(ax: Axes, row: _Row, font: FontProperties) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    lo, hi = ax.get_xlim()
+    ticks = [t for t in MaxNLocator(nbins=4).tick_values(lo, hi) if lo <= t <= hi]
+    ax.set_xticks(ticks, labels=[_label(figure(t, row.plan.unit, row.plan.classifier))
+                                 for t in ticks], fontproperties=font, fontsize=7)
+
+
+def _draw_row(ax: Axes, row: _Row, font: FontProperties) -> None:
+    plan, actual = row.plan, row.link.actual_value
+    _plain(ax)
+    ax.set_yticks([0], labels=[_row_label(row)], fontproperties=font, fontsize=9)
+    ax.tick_params(axis="y", length=0)
+    ax.set_ylim(-1, 1)
+    if row.ref is None:
+        ax.set_xticks([])
+        ax.spines["bottom"].set_visible(False)
     else:
-        flip = bool(lower_is_better(None if _missing(indicator) else str(indicator))) or ref < 0
-        value_side = -1 if flip else 1
-    return value_side if ref > 0 else -value_side
+        lo, hi = _span(row)
+        ax.set_xlim(lo, hi)
+        ax.axhline(0, color="#eeeeee", lw=6, zorder=0)
+        if plan.comparator == "range" and plan.low is not None and plan.high is not None:
+            ax.barh([0], [plan.high - plan.low], left=plan.low, height=0.7,
+                    color=_RANGE_COLOUR, edgecolor=_TARGET_COLOUR, lw=0.8, zorder=2,
+                    gid="zt-target-range")
+        elif plan.comparator in _BOUNDS:
+            ax.scatter([row.ref], [0], marker="|", s=300, color=_TARGET_COLOUR, linewidths=2,
+                       zorder=3, gid="zt-target-bound")
+            ax.annotate("", xy=(row.ref + row.side * _ARROW * (hi - lo), 0),
+                        xytext=(row.ref, 0), zorder=3, gid="zt-target-arrow",
+                        arrowprops={"arrowstyle": "->", "color": _TARGET_COLOUR, "lw": 1.2})
+        else:
+            ax.scatter([row.ref], [0], marker="D", s=50, facecolors="white",
+                       edgecolors=_TARGET_COLOUR, linewidths=1.5, zorder=3,
+                       gid="zt-target-point")
+        if actual is not None:
+            ax.scatter([actual], [0], s=70, color=STATUS_COLOURS[row.status], edgecolors=_EDGE,
+                       linewidths=0.8, zorder=4, gid=f"zt-result-{row.status}")
+        _ticks(ax, row, font)
+    note = ax.text(1.02, 0.5, _row_note(row), transform=ax.transAxes, va="center",
+                   fontproperties=font, fontsize=8, gid="zt-note")
+    note.set_bbox({"facecolor": STATUS_COLOURS[row.status], "edgecolor": "none",
+                   "alpha": 0.35, "pad": 1.5})
 
 
-def _rows(frame: pd.DataFrame) -> list[_Row]:
-    rows = []
-    for y, rec in enumerate(frame.to_dict("records")):
-        target = _float(rec.get("target_value"))
-        low, high = _float(rec.get("target_low")), _float(rec.get("target_high"))
-        ref = _reference(target, low, high)
-        ref = None if ref == 0 else ref
-        comparator = "" if _missing(rec.get("comparator")) else str(rec["comparator"])
-        if comparator == "range" and (low is None or high is None):
-            comparator = ">=" if low is not None else "<="
-        indicator = rec.get("indicator")
-        name = indicator if not _missing(indicator) else rec.get("plan_text")
-        task = rec.get("task")
-        label = _label(name) + ("" if _missing(task) else f" [{_label(task)}]")
-        result = rec.get("actual_text")
-        note = f"{_label(rec.get('plan_text'))} → {'—' if _missing(result) else _label(result)}"
-        status = rec.get("status")
-        rows.append(_Row(
-            y=y, label=label, note=note, ref=ref, comparator=comparator, low=low, high=high,
-            actual=_float(rec.get("actual_value")),
-            status=str(status) if not _missing(status) else "unknown",
-            direction=_direction(comparator, ref, indicator) if ref is not None else 1,
-        ))
-    return rows
+def _legend(fig: Figure, rows: Sequence[_Row], font: FontProperties) -> None:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
-
-def _x_range(rows: Sequence[_Row]) -> tuple[float, float]:
-    """From 0 (or the lowest value) to 200 % (or the highest), within the clip."""
-    xs = [1.0 + r.direction * _ARROW for r in rows if r.ref is not None]
-    for r in rows:
-        if r.ref is None:
-            continue
-        xs += [v / r.ref for v in (r.low, r.high, r.actual) if v is not None]
-    lo = math.floor(min([0.0, *xs]) * 2) / 2
-    hi = math.ceil(max([2.0, *xs]) * 2) / 2
-    return max(_X_MIN, lo), min(_X_MAX, hi)
+    handles = [
+        Line2D([], [], marker="|", ls="none", color=_TARGET_COLOUR, markersize=12, mew=2,
+               label=_label(word("text", "target_bound"))),
+        Patch(facecolor=_RANGE_COLOUR, edgecolor=_TARGET_COLOUR,
+              label=_label(word("text", "target_range"))),
+        Line2D([], [], marker="D", ls="none", markerfacecolor="white",
+               markeredgecolor=_TARGET_COLOUR, label=_label(word("text", "target_point"))),
+    ]
+    shown = [s for s in STATUS_ORDER if any(r.status == s for r in rows)]
+    handles += [Line2D([], [], marker="o", ls="none", markerfacecolor=STATUS_COLOURS[s],
+                       markeredgecolor=_EDGE, markersize=8,
+                       label=_label(f"{word('text', 'result_mark')}：{status_word(s)}"))
+                for s in shown]
+    small = font.copy()
+    small.set_size(8)
+    # Below the rows: above them it would collide with a title.
+    fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)),
+               frameon=False, prop=small)
 
 
 # --------------------------------------------------------------------------
 # Targets against results
 
-def plot_targets(link_frame: pd.DataFrame, ax: Axes | None = None, *,
-                 max_rows: int | None = None, title: str | None = None) -> Figure | SubFigure:
-    """One row per plan target: the target's shape and the result's dot.
+def plot_targets(links: Iterable[Link], *, max_rows: int | None = 40, title: str | None = None,
+                 report_year: int | None = None) -> Figure:
+    """One row per plan target, each on its own scale, with its result.
 
     Args:
-        link_frame: :func:`zhtargets.link.link` output (plan_text, indicator,
-            target_value, target_low, target_high, comparator, actual_text,
-            actual_value, status, task), or a ledger frame (its
-            target_text / result_text; lines without a target are skipped).
-        ax: draw into these axes; a new figure sized to the rows otherwise.
-        max_rows: draw only the first rows.
-        title: axes title.
+        links: :class:`~zhtargets.Link` records (``document.link(report)``).
+        max_rows: draw the first rows only (``None``: all); a last line says
+            how many were left out.
+        title: the figure's title.
+        report_year: the year reported on; a target for a later year with no
+            result shows as 待报告.
 
     Returns:
-        The figure (the axes' own figure or subfigure when ``ax`` is given).
-        Artists carry gids for inspection: ``zt-target-point``,
-        ``zt-target-bound`` and ``zt-target-range`` for targets,
-        ``zt-result-<status>`` for results.  A row whose target is zero or
-        missing shows its label only: there is nothing to divide by.
+        A figure with one axes per row.  Artists carry gids for inspection:
+        ``zt-target-point``, ``zt-target-bound`` (with ``zt-target-arrow``
+        into the accepted side) and ``zt-target-range`` for targets,
+        ``zt-result-<status>`` for results, ``zt-note`` for the text at the
+        right.  A row whose target has no figure shows its label and note only.
     """
-    frame = link_frame
-    if "plan_text" not in frame.columns and "target_text" in frame.columns:
-        frame = frame.rename(columns={"target_text": "plan_text", "result_text": "actual_text"})
-    if "plan_text" in frame.columns:
-        # A ledger keeps a line for a task without targets: nothing to plot.
-        frame = frame[frame["plan_text"].notna()]
-    if max_rows is not None:
-        frame = frame.iloc[:max_rows]
-    rows = _rows(frame)
-    n = len(rows)
-    own = ax is None
-    fig: Figure | SubFigure
-    if ax is None:
-        fig = _new_figure(10.0, max(2.5, _ROW_INCHES * n + 1.6))
-        ax = fig.add_subplot()
-    else:
-        fig = ax.figure
+    _require_matplotlib()
+    everything = list(links)
+    chosen = everything if max_rows is None else everything[:max_rows]
+    rows = _rows(chosen, report_year)
     font = _font().props
-
-    points = [(_clip(1.0), r.y) for r in rows if r.ref is not None and r.comparator not in
-              _FLOORS | _CEILINGS | {"range"}]
-    bounds = [r for r in rows if r.ref is not None and r.comparator in _FLOORS | _CEILINGS]
-    ranges = [r for r in rows if r.ref is not None and r.comparator == "range"]
-
-    for r in rows:
-        if r.ref is not None and r.actual is not None:
-            ax.plot([1.0, _clip(r.actual / r.ref)], [r.y, r.y], color="#d0d0d0", lw=1,
-                    zorder=1, gid="zt-connector")
-    if ranges:
-        lefts = [_clip(min(r.low / r.ref, r.high / r.ref)) for r in ranges]  # type: ignore[operator]
-        rights = [_clip(max(r.low / r.ref, r.high / r.ref)) for r in ranges]  # type: ignore[operator]
-        ax.barh([r.y for r in ranges], [b - a for a, b in zip(lefts, rights)], left=lefts,
-                height=0.45, color=_RANGE_COLOUR, edgecolor=_TARGET_COLOUR, lw=0.8, zorder=2,
-                gid="zt-target-range", label="target range")
-    if bounds:
-        ax.scatter([1.0] * len(bounds), [r.y for r in bounds], marker="|", s=220,
-                   color=_TARGET_COLOUR, linewidths=2, zorder=3, gid="zt-target-bound",
-                   label="target bound (≥ / ≤)")
-        for r in bounds:
-            ax.annotate("", xy=(1.0 + r.direction * _ARROW, r.y), xytext=(1.0, r.y),
-                        arrowprops={"arrowstyle": "->", "color": _TARGET_COLOUR, "lw": 1.2},
-                        zorder=3, gid="zt-target-arrow")
-    if points:
-        ax.scatter([p[0] for p in points], [p[1] for p in points], marker="D", s=45,
-                   facecolors="white", edgecolors=_TARGET_COLOUR, linewidths=1.5, zorder=3,
-                   gid="zt-target-point", label="target (≈ / =)")
-    for status in _STATUS_ORDER + tuple(sorted({r.status for r in rows} - set(_STATUS_ORDER))):
-        hits = [r for r in rows if r.status == status and r.ref is not None
-                and r.actual is not None]
-        if hits:
-            ax.scatter([_clip(r.actual / r.ref) for r in hits], [r.y for r in hits],  # type: ignore[operator]
-                       s=55, color=STATUS_COLOURS.get(status, "#000000"), edgecolors="white",
-                       linewidths=0.8, zorder=4, gid=f"zt-result-{status}",
-                       label=f"result: {status}")
-
-    ax.axvline(1.0, color="#999999", lw=0.8, ls=":", zorder=0)
-    lo, hi = _x_range(rows)
-    ax.set_xlim(lo - 0.1, hi + 0.1)
-    ticks = [t for t in (-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0) if lo <= t <= hi]
-    ax.set_xticks(ticks, labels=[f"≥{t:.0%}" if t >= _X_MAX else
-                                 f"≤{t:.0%}" if t <= _X_MIN else f"{t:.0%}" for t in ticks])
-    ax.set_xlabel("share of target (target = 100%)")
-    # Inverted so the first target of the document is the top row.
-    ax.set_ylim(max(n, 1) - 0.5, -0.5)
-    ax.set_yticks([r.y for r in rows], labels=[r.label for r in rows], fontproperties=font)
-    ax.grid(axis="x", color="#eeeeee", zorder=0)
-    ax.tick_params(axis="y", length=0)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-
-    notes = ax.twinx()
-    notes.set_ylim(ax.get_ylim())
-    notes.set_yticks([r.y for r in rows], labels=[r.note for r in rows], fontproperties=font,
-                     fontsize=8)
-    notes.tick_params(axis="y", length=0)
-    # A verdict read from words (已完成) has no dot to colour: the note says it.
-    for text, r in zip(notes.get_yticklabels(), rows):
-        text.set_color(STATUS_COLOURS.get(r.status, "#555555"))
-    for side in ("top", "right", "left", "bottom"):
-        notes.spines[side].set_visible(False)
-    # On a figure of our own the key sits above the rows, out of the data's
-    # way, and the title above it; in someone else's axes, stay inside them.
-    if own:
-        if title:
-            fig.suptitle(_label(title), fontproperties=font)
-        if n:
-            ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=4, fontsize=8,
-                      frameon=False, borderaxespad=0.3)
+    fig = _new_figure(11.0, max(2.0, _ROW_INCHES * len(rows) + 1.4))
+    if rows:
+        axes = fig.subplots(len(rows), 1, squeeze=False)[:, 0]
+        for ax, row in zip(axes, rows):
+            _draw_row(ax, row, font)
+        _legend(fig, rows, font)
     else:
-        if title:
-            ax.set_title(_label(title), fontproperties=font)
-        if n:
-            ax.legend(loc="best", fontsize=7)
+        fig.text(0.5, 0.5, _label(word("text", "nothing_to_plot")), ha="center", va="center",
+                 fontproperties=font)
+    if len(chosen) < len(everything):
+        fig.text(0.01, 0.0, _label(word("text", "rows_left", n=len(everything) - len(chosen))),
+                 fontproperties=font, fontsize=8, va="bottom", gid="zt-rows-left")
+    if title:
+        fig.suptitle(_label(title), fontproperties=font)
     return fig
 
 
 # --------------------------------------------------------------------------
 # Summary counts
 
-def _first_unit(units: Any) -> str:
-    if _missing(units) or not str(units).strip():
-        return "(none)"
-    return str(units).split("、")[0].strip() or "(none)"
+def _lead_unit(document: Document | None, link: Link) -> str:
+    if document is not None and link.plan.task is not None:
+        units = document.structure.task(link.plan.task).lead_units
+        if units:
+            return units[0]
+    return word("text", "no_unit")
 
 
-def _units_by_row(frame: pd.DataFrame, tasks_frame: pd.DataFrame | None) -> list[str] | None:
-    if tasks_frame is not None:
-        lead = {str(t): _first_unit(u) for t, u in zip(tasks_frame["task"], tasks_frame["lead_units"])
-                if not _missing(t)}
-        return [lead.get(str(t), "(none)") if not _missing(t) else "(none)"
-                for t in frame["task"]]
-    if "lead_units" in frame.columns:
-        return [_first_unit(u) for u in frame["lead_units"]]
-    return None
-
-
-def plot_summary(link_frame: pd.DataFrame, tasks_frame: pd.DataFrame | None = None, *,
-                 max_units: int = 12) -> Figure:
+def plot_summary(links: Iterable[Link], document: Document | None = None, *,
+                 max_units: int = 12, report_year: int | None = None,
+                 title: str | None = None) -> Figure:
     """Bars of target counts by status, and by lead unit split by status.
 
     Args:
-        link_frame: :func:`zhtargets.link.link` output, or a ledger frame
-            (whose own ``lead_units`` are then used; rows without a status,
-            tasks without targets, are not counted).
-        tasks_frame: ``Structure.frame()``; the first lead unit of a target's
-            task is the unit it is counted under.
-        max_units: units beyond the largest ones are summed as "其他".
+        links: :class:`~zhtargets.Link` records.
+        document: the plan document; with it, a second panel counts each
+            target under the first lead unit of its task.
+        max_units: units beyond the largest ones are summed as 其他.
+        report_year: as for :func:`plot_targets`.
+        title: the figure's title.
 
     Returns:
-        A figure with one axes (no unit information) or two.  Status bars have
-        gid ``zt-status-bar``; unit bars ``zt-unit-bar-<status>``, one per
-        unit and status.
+        A figure with one axes (no document) or two.  Status bars have gid
+        ``zt-status-bar``; unit bars ``zt-unit-bar-<status>``.
     """
+    _require_matplotlib()
     from matplotlib.ticker import MaxNLocator
 
-    frame = link_frame[link_frame["status"].notna()]
-    statuses = [str(s) for s in frame["status"]]
-    order = list(_STATUS_ORDER) + sorted(set(statuses) - set(_STATUS_ORDER))
-    units = _units_by_row(frame, tasks_frame)
+    links = list(links)
+    statuses = [view_status(k, report_year) for k in links]
+    order = [s for s in STATUS_ORDER if s in statuses]
     font = _font().props
-
+    units = [_lead_unit(document, k) for k in links] if document is not None else None
     unit_order: list[str] = []
     if units is not None:
-        counts = pd.Series(units, dtype="object").value_counts()
-        unit_order = list(counts.index[:max_units])
+        counts = Counter(units).most_common()
+        unit_order = [u for u, _ in counts[:max_units]]
         if len(counts) > max_units:
-            others = _label("其他")
+            others = word("text", "others")
             units = [u if u in unit_order else others for u in units]
             unit_order.append(others)
-    height = max(3.0, 0.35 * len(unit_order) + 1.5)
-    fig = _new_figure(11.0 if units is not None else 5.0, height)
+    fig = _new_figure(11.0 if units is not None else 5.0,
+                      max(3.0, 0.35 * len(unit_order) + 1.5))
     if units is None:
         axes = [fig.add_subplot()]
     else:
@@ -428,12 +382,16 @@ def plot_summary(link_frame: pd.DataFrame, tasks_frame: pd.DataFrame | None = No
 
     ax = axes[0]
     totals = [statuses.count(s) for s in order]
-    bars = ax.bar(order, totals, color=[STATUS_COLOURS.get(s, "#000000") for s in order],
-                  gid="zt-status-bar")
+    bars = ax.bar([_label(status_word(s)) for s in order], totals,
+                  color=[STATUS_COLOURS[s] for s in order], edgecolor=_EDGE, gid="zt-status-bar")
     ax.bar_label(bars, padding=2)
-    ax.set_ylabel("targets")
-    ax.set_title(f"{len(statuses)} targets by status")
+    for tick in ax.get_xticklabels():
+        tick.set_fontproperties(font)
+    ax.set_ylabel(_label(word("text", "targets")), fontproperties=font)
+    ax.set_title(_label(f"{word('text', 'by_status')}（{word('text', 'summary_title', n=len(links))}）"),
+                 fontproperties=font)
     ax.set_ylim(0, max(totals + [1]) * 1.15)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
 
@@ -444,15 +402,17 @@ def plot_summary(link_frame: pd.DataFrame, tasks_frame: pd.DataFrame | None = No
         for status in order:
             widths = [sum(1 for u, s in zip(units, statuses) if u == unit and s == status)
                       for unit in unit_order]
-            ax.barh(ys, widths, left=left, color=STATUS_COLOURS.get(status, "#000000"),
-                    label=status, gid=f"zt-unit-bar-{status}")
+            ax.barh(ys, widths, left=left, color=STATUS_COLOURS[status], edgecolor=_EDGE,
+                    lw=0.5, label=_label(status_word(status)), gid=f"zt-unit-bar-{status}")
             left = [a + b for a, b in zip(left, widths)]
         ax.set_yticks(ys, labels=[_label(u) for u in unit_order], fontproperties=font)
         ax.set_ylim(len(unit_order) - 0.5, -0.5)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlabel("targets")
-        ax.set_title("by lead unit")
-        ax.legend(fontsize=8, frameon=False, loc="lower right")
+        ax.set_xlabel(_label(word("text", "targets")), fontproperties=font)
+        ax.set_title(_label(word("text", "by_unit")), fontproperties=font)
+        ax.legend(prop=font, fontsize=8, frameon=False, loc="lower right")
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
+    if title:
+        fig.suptitle(_label(title), fontproperties=font)
     return fig
