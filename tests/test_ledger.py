@@ -185,17 +185,8 @@ def test_frame_csv_and_parquet(mini, tmp_path):
         == ["5.5%左右", "2万人以上"]
 
 
-def test_parquet_without_pyarrow_names_the_extra(mini, tmp_path, monkeypatch):
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_pyarrow(name, *args, **kwargs):
-        if name == "pyarrow":
-            raise ImportError("no pyarrow")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_pyarrow)
+def test_parquet_without_pyarrow_names_the_extra(tmp_path, without_module):
+    without_module("pyarrow")
     with pytest.raises(ImportError, match=r"zhtargets\[parquet\]"):
         to_parquet(pd.DataFrame({"a": [1]}), tmp_path / "x.parquet")
 

@@ -166,17 +166,8 @@ def test_summary_by_lead_unit_of_a_document(tmp_path):
     save_both(fig, tmp_path, "units")
 
 
-def test_missing_matplotlib_names_the_extra(links, monkeypatch):
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_matplotlib(name, *args, **kwargs):
-        if name == "matplotlib":
-            raise ImportError("no matplotlib")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+def test_missing_matplotlib_names_the_extra(links, without_module):
+    without_module("matplotlib")
     with pytest.raises(ImportError, match=r"zhtargets\[plots\]"):
         plot_targets(links)
 
