@@ -74,3 +74,32 @@ def test_cross_document_link_of_a_real_pair():
     assert pv["actual_text"].str.contains("1.41万千瓦").all() and (pv["status_simple"] == "met").all()
     later = links[links["year"].isin([2025, 2027])]
     assert later["actual_text"].isna().all()
+
+
+REPORTS = Path(__file__).resolve().parents[1] / "corpus" / "reports" / "raw"
+
+
+def test_national_reports_parts_and_year():
+    """Each report's top-level parts: a review of the year (or five) before it, then plans."""
+    for year in (2003, 2005, 2008, 2011):
+        doc = read_document(REPORTS / f"national_{year}_report.txt")
+        assert doc.year == year and doc.genre == "work_report"
+        top = [p for p in doc.parts if p.level == 1]
+        assert top[0].kind == "review" and top[0].period_end == year - 1
+        assert {p.kind for p in top[1:]} == {"plan"}
+
+
+def test_past_year_opening_a_sentence_in_a_plan_part_reports_results():
+    """2011 opens its 2011 part with 过去一年，… and the 2010 headline results."""
+    doc = read_document(REPORTS / "national_2011_report.txt")
+    t = next(t for t in doc.targets if t.text == "10.3%")
+    assert doc.part_at(t.start).heading == "2011年的工作"
+    assert (t.role, t.year, t.period_start, t.period_end) == ("actual", None, 2010, 2010)
+
+
+def test_five_year_review_figures_are_cumulative_or_average():
+    doc = read_document(REPORTS / "national_2003_report.txt")
+    by_text = {t.text: t for t in doc.targets}
+    assert (by_text["7.7%"].aggregate, by_text["7.7%"].year) == ("average", None)
+    assert by_text["17.2万亿元"].aggregate == "cumulative"
+    assert by_text["17.2万亿元"].period_start == 1998 and by_text["17.2万亿元"].period_end == 2002

@@ -200,13 +200,14 @@ class _Reader:
             year = review_year(norm, reviews)
         self.year = year
         self.parts = read_parts(norm, year, opening, headings, plan_years,
-                                opening_is_year=self.genre in _RESULT_GENRES)
+                                reports_on_year=self.genre in _RESULT_GENRES,
+                                opening_dated=self.genre not in _CUE_GENRES)
         if self.genre == "other" and _reviews_then_plans(self.parts):
             self.genre = "work_report"
         self._part_starts = [p.start for p in self.parts]
         self._cues = _sentence_cues(norm, year) if self.genre in _CUE_GENRES else []
         self._cue_starts = [c[0] for c in self._cues]
-        self._scopes = _year_headings(norm)
+        self._scopes = _year_headings(norm, parts_only_at_top=self.genre in _CUE_GENRES)
         self._scope_starts = [s[0] for s in self._scopes]
 
     def part_at(self, offset: int) -> Part | None:
@@ -216,7 +217,13 @@ class _Reader:
         task = self.structure.task_at(t.start)
         part = self.part_at(t.start)
         cue = self._cue_at(t.start)
-        role = self._role(self.structure.cell_at(t.start), part, cue)
+        cell = self.structure.cell_at(t.start)
+        if cell == "plan" and self.structure.layout != "table" and (
+                task is None or task.completion_start is None):
+            # An outline item's text is a plan cell only beside its completion
+            # cell; otherwise it is a paragraph of whatever part it sits in.
+            cell = None
+        role = self._role(cell, part, cue)
         return replace(t, task=task.id if task else None, role=role,
                        **self._period(t, part, cue))
 
@@ -233,10 +240,8 @@ class _Reader:
         if self.genre == "completion_report":
             # Results throughout, except a part on what comes next (明年工作打算).
             return "plan" if part is not None and part.kind == "outlook" else "actual"
-        if cue is not None:
-            kind = kind_of_time(cue[2], self.year)
-            if kind is not None:
-                return "actual" if kind == "review" else "plan"
+        if cue is not None and _decisive(cue[2], self.year):
+            return "actual" if kind_of_time(cue[2], self.year) == "review" else "plan"
         return part.role if part is not None else "plan"
 
     def _period(self, t: Target, part: Part | None,
@@ -255,6 +260,8 @@ class _Reader:
             m, source = cue[2], "stated"
         else:
             m, source = self._heading_time(t.start), "heading"
+            if m is not None and year is None and m.first == m.last:
+                year = m.first  # 2025年民生实事项目 scopes its items
         if m is not None:
             first, last = m.first, m.last
             if m.until and part is not None and part.period_start is not None \
@@ -302,6 +309,16 @@ _PLAN_YEARS = {"five_year_plan": 5}
 _SENTENCE_LEAD = " —-“\"'"
 
 
+def _decisive(m: Mention, year: int | None) -> bool:
+    """Whether a time opening a sentence says past or future: one year, a
+    relative word, or a period wholly on one side of the document's year
+    (“十四五”时期 in 2023 says neither)."""
+    if m.shift is not None or m.since or m.first == m.last:
+        return True
+    return year is not None and m.first is not None and m.last is not None and (
+        m.last < year or m.first > year)
+
+
 def _reviews_then_plans(parts: tuple[Part, ...]) -> bool:
     """A review part followed by a plan part: the shape of a work report."""
     kinds = [p.kind for p in parts]
@@ -337,14 +354,17 @@ def _sentence_cues(norm: NormalizedText, year: int | None) -> list[tuple[int, in
     return out
 
 
-def _year_headings(norm: NormalizedText) -> list[tuple[int, int, Mention]]:
+def _year_headings(norm: NormalizedText, parts_only_at_top: bool) -> list[tuple[int, int, Mention]]:
     """Numbered headings that name a time and no part (2024年民生实事项目), each
     with the original span of the lines it scopes, to the next heading of its
-    level or above."""
+    level or above.  In a speech (``parts_only_at_top``) a top-level heading
+    is a part (三、2011年的工作), whose time is the part's, not a year of
+    each number under it."""
     headings = outline_headings(norm.text)
+    top = min((h.level for h in headings), default=0)
     out = []
     for i, h in enumerate(headings):
-        if heading_names_part(h.title):
+        if heading_names_part(h.title) or parts_only_at_top and h.level == top:
             continue
         time = next((m for m in mentions(h.title) if not m.base and m.first is not None), None)
         if time is None:

@@ -7,6 +7,7 @@ a task list, a review part followed by a plan part a work report.
 """
 from __future__ import annotations
 
+from collections import Counter
 from functools import cache
 from typing import Literal
 
@@ -93,9 +94,10 @@ def title_year(norm: NormalizedText) -> int | None:
 
 
 def review_year(norm: NormalizedText, spans: list[tuple[int, int]]) -> int | None:
-    """The year after the latest year the review parts name: a last resort
-    for a report that names its own year nowhere (过去五年…增加到2002年的…)."""
-    years = [m.last for lo, hi in spans for m in mentions(norm.text, lo, hi)
-             if m.last is not None and not m.until and not m.base]
+    """The year after the latest year the review parts name more than once: a
+    last resort for a report that names its own year nowhere (过去五年…增加到
+    2002年的…; a future event named in passing, 申办2008年奥运会, counts once)."""
+    counts = Counter(m.last for lo, hi in spans for m in mentions(norm.text, lo, hi)
+                     if m.last is not None and not m.until and not m.base)
+    years = [y for y, n in counts.items() if n > 1] or list(counts)
     return max(years) + 1 if years else None
-

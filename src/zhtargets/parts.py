@@ -84,6 +84,8 @@ def _words() -> tuple[regex.Pattern, dict[str, str]]:
 
 def kind_of_time(m: Mention, year: int | None) -> PartKind | None:
     """A review for a time before ``year``, a plan for one holding it, an outlook after."""
+    if m.since:
+        return "review"
     if m.shift is not None:
         first, last = m.shift
     elif year is None or m.first is None or m.last is None:
@@ -164,15 +166,27 @@ def top_headings(norm: NormalizedText, tables: bool = False) -> list[Heading]:
 
 def read_parts(norm: NormalizedText, year: int | None, opening: Role,
                headings: list[Heading] | None = None, plan_years: int = 1,
-               opening_is_year: bool = False) -> tuple[Part, ...]:
+               reports_on_year: bool = False, opening_dated: bool = True) -> tuple[Part, ...]:
     """The parts of ``norm``'s document, in order, sub-parts after their part.
 
     ``year`` is the document's year; ``opening`` the role of text before the
-    first heading (and of parts no heading places), which covers ``year``
-    when ``opening_is_year`` (a communiqué or completion report is about its
-    title's year throughout).
+    first heading (and of parts no heading places).  A plan part covers
+    ``plan_years`` from ``year``; a review the same number before it, or
+    ``year`` itself when the document ``reports_on_year`` (a communiqué or
+    completion report).  The opening covers what a plan part does, or
+    nothing when not ``opening_dated`` (a speech's preamble).
     """
-    lead = (year, year, False) if opening_is_year and year is not None else (None, None, False)
+    def default(kind: PartKind) -> tuple[int | None, int | None, bool]:
+        if year is None:
+            return None, None, False
+        if kind == "review" or reports_on_year and kind == "opening":
+            return ((year, year, False) if reports_on_year
+                    else (year - plan_years, year - 1, False))
+        if kind == "plan" or kind == "opening" and opening_dated:
+            return year, year + plan_years - 1, False
+        return None, None, False
+
+    lead = default("opening")
     headings = top_headings(norm) if headings is None else headings
     text_end = len(norm.original)
     if not headings:
@@ -193,30 +207,19 @@ def read_parts(norm: NormalizedText, year: int | None, opening: Role,
         if h.level == top:
             kind = heading_kind(h.title, year) or kind
             period = ((time.first, time.last, True) if time is not None and time.first is not None
-                      else lead if kind == "opening" else _default_period(kind, year, plan_years))
+                      else default(kind))
             current = Part(h.title, start, end, kind, _role(kind, opening), h.level, *period)
             parts.append(current)
-        elif time is not None and time.first is not None and current is not None and (time.first, time.last) != (
-                current.period_start, current.period_end):
-            # A sub-heading naming its own time: its kind follows that time,
-            # and its words only where the time says nothing of the kind.
-            sub_kind = kind_of_time(time, year) or current.kind
-            parts.append(Part(h.title, start, min(end, current.end), sub_kind,
-                              _role(sub_kind, current.role), h.level, time.first, time.last, True))
+        elif time is not None and time.first is not None and current is not None and (
+                time.first, time.last) != (current.period_start, current.period_end):
+            # A sub-heading naming its own time narrows the period, never the
+            # kind: “十四五”目标进展顺利 inside a review is still a review.
+            last = time.last
+            if current.kind == "review" and year is not None:
+                last = min(last, year - 1)
+            parts.append(Part(h.title, start, min(end, current.end), current.kind,
+                              current.role, h.level, time.first, last, True))
     return tuple(parts)
-
-
-def _default_period(kind: PartKind, year: int | None,
-                    plan_years: int = 1) -> tuple[int | None, int | None, bool]:
-    """A review covers the ``plan_years`` before the document's year, a plan
-    those from it (one for a work report, five for a five-year plan)."""
-    if year is None:
-        return None, None, False
-    if kind == "review":
-        return year - plan_years, year - 1, False
-    if kind == "plan":
-        return year, year + plan_years - 1, False
-    return None, None, False
 
 
 def part_at(parts: tuple[Part, ...], starts: list[int], offset: int) -> Part | None:

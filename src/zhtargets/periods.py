@@ -28,7 +28,8 @@ class Mention:
     """A time written in the text (normalized offsets).
 
     ``first``/``last`` are years; ``None`` for a relative word when the
-    document's year is unknown.  ``shift`` is a relative word's years counted
+    document's year is unknown; a time followed by 以来 (``since``) runs to
+    the year before the document's.  ``shift`` is a relative word's years counted
     from the document's year (去年 → ``(-1, -1)``).  ``until`` marks 到2025年 (a deadline: the
     period runs up to it); ``base`` marks the base of a comparison (比2002年).
     """
@@ -40,6 +41,7 @@ class Mention:
     until: bool = False
     base: bool = False
     shift: tuple[int, int] | None = None
+    since: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,7 @@ class _Lexicon:
     digits: dict[str, int]
     bases: tuple[str, ...]
     untils: tuple[str, ...]
+    sinces: tuple[str, ...]
     aggregates: dict[str, str]
     aggregate_re: regex.Pattern
     sentence_ends: frozenset[str]
@@ -87,6 +90,7 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(
         pattern=pattern, relative=relative, plans=plans, digits=digits,
         bases=tuple(words.get("year_base", ())), untils=tuple(words.get("year_until", ())),
+        sinces=tuple(words.get("year_since", ())),
         aggregates=aggregates, aggregate_re=regex.compile(_alternation(aggregates)),
         sentence_ends=frozenset(ends),
         clause_ends=frozenset(ends | set(words.get("sentence_end", ())) | set(read_lines("boundaries.txt"))),
@@ -117,7 +121,11 @@ def mentions(text: str, lo: int = 0, hi: int | None = None,
         else:
             first, last = lex.plans[m.group("plan") or m.group("plan2")]
         before = text[max(0, m.start() - 2):m.start()]
-        out.append(Mention(m.start(), m.end(), first, last,
+        since = text.startswith(lex.sinces, m.end()) if lex.sinces else False
+        if since:
+            last = year - 1 if year is not None else None
+            shift = (shift[0], -1) if shift is not None else None
+        out.append(Mention(m.start(), m.end(), first, last, since=since,
                            until=before.endswith(lex.untils) if lex.untils else False,
                            base=before.endswith(lex.bases) if lex.bases else False, shift=shift))
     return out

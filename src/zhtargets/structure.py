@@ -231,6 +231,7 @@ class _Lexicon:
     collectives: tuple[str, ...]
     closings: tuple[str, ...]
     breaks: tuple[str, ...]
+    closing_sections: tuple[str, ...]
 
 
 def _alternation(words: Sequence[str]) -> str:
@@ -275,6 +276,7 @@ def _lexicon() -> _Lexicon:
         collectives=tuple(w for w, k in units if k == "collective"),
         closings=tuple(sorted((w for w, k in units if k == "closing"), key=len, reverse=True)),
         breaks=read_lines("structure_breaks.txt"),
+        closing_sections=read_lines("structure_closings.txt"),
     )
 
 
@@ -801,6 +803,22 @@ def _section_suffix(lines: Sequence[_Line], lex: _Lexicon) -> str | None:
     return suffix if len(suffix) >= 2 else None
 
 
+def _label_pieces(line: _Line, lex: _Lexicon) -> list[_Line]:
+    """The label parts of a line: the line itself (牵头单位:区发改局), or each
+    label of a bracketed run ((牵头单位:区发改局;配合单位:区财政局))."""
+    text = line.text
+    if not (text.startswith("(") and text.endswith(")") and lex.label_re.match(text[1:])):
+        return [line]
+    out, pos = [], line.start + 1
+    for piece in text[1:-1].split(";"):
+        stripped = piece.strip()
+        if stripped:
+            start = pos + piece.index(stripped)
+            out.append(_Line(start, start + len(stripped), stripped))
+        pos += len(piece) + 1
+    return out
+
+
 def _parse_outline(lines: Sequence[_Line], lex: _Lexicon) -> list[_Raw]:
     suffix = _section_suffix(lines, lex)
     blocks: list[_Block] = []
@@ -840,14 +858,18 @@ def _parse_outline(lines: Sequence[_Line], lex: _Lexicon) -> list[_Raw]:
             continue
         if current is None:
             continue
-        label = lex.label_re.match(line.text)
-        role = lex.labels.get(label.group("label")) if label else None
-        if label is not None and role is not None and role != "plan":
-            value = line.text[label.end():]
-            before_value = current.labels.get(role)
-            current.labels[role] = value if before_value is None else f"{before_value}、{value}"
-            if role == "completion" and value:
-                current.completion = (line.start + label.end(), line.end)
+        labels = [(piece, m, lex.labels.get(m.group("label")))
+                  for piece in _label_pieces(line, lex)
+                  if (m := lex.label_re.match(piece.text)) is not None]
+        role = labels[0][2] if labels else None
+        if labels and all(r is not None and r != "plan" for _, _, r in labels):
+            for piece, label, piece_role in labels:
+                value = piece.text[label.end():]
+                before_value = current.labels.get(piece_role)
+                current.labels[piece_role] = (value if before_value is None
+                                              else f"{before_value}、{value}")
+                if piece_role == "completion" and value:
+                    current.completion = (piece.start + label.end(), piece.end)
             # Labels follow the task text: later paragraphs are not part of it.
             current.closed = True
             current.extent_end = line.end
@@ -880,8 +902,23 @@ def _parse_outline(lines: Sequence[_Line], lex: _Lexicon) -> list[_Raw]:
                    parent=b.parent.id if b.parent else None)
         _apply_labels(raw, b, lex)
         raws.append(raw)
+    raws = _drop_closing(raws, blocks, lex)
     _backfill(raws)
     return raws
+
+
+def _drop_closing(raws: list[_Raw], blocks: Sequence[_Block], lex: _Lexicon) -> list[_Raw]:
+    """Without the items of a closing section (三、保障措施: (一)加强组织领导…),
+    which say how the tasks are carried out; a closing section whose items
+    name their own lead units holds tasks after all."""
+    tops = [b for b in blocks if b.parent is None]
+    if len(tops) < 2 or not any(w in tops[-1].line.text for w in lex.closing_sections):
+        return raws
+    title = _title(tops[-1].line.text, lex)
+    inside = [r for r in raws if r.section is not None and r.section.title == title]
+    if any(r.labelled for r in inside):
+        return raws
+    return [r for r in raws if not (r.section is not None and r.section.title == title)]
 
 
 def _apply_labels(raw: _Raw, block: _Block, lex: _Lexicon) -> None:
