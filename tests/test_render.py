@@ -112,7 +112,7 @@ def test_roles_and_unknown_kinds_are_styled():
                rec(6, 8, kind="change"), dataclasses.replace(rec(9, 11), kind="odd")]  # type: ignore[arg-type]
     marks = headless.count_tags(render(text, targets).html, "mark", "zt-target")
     assert [(m["data-kind"], m["data-role"], m["data-label"]) for m in marks] == [
-        ("amount", "plan", "目标·数量"), ("level", "actual", "完成·水平"),
+        ("amount", "plan", "目标·数量"), ("level", "actual", "实际·水平"),
         ("change", "none", "未定·增减"), ("other", "none", "未定")]
     css = render(text, targets).html
     assert "border-style: solid" in css and "border-style: dashed" in css
@@ -241,6 +241,22 @@ def test_table_view_for_table_documents(doc_001):
     assert r.marked == len(doc_001.unique_targets)
     text_view = render(doc_001, view="text")
     assert 'class="zt-text"' in text_view.html and text_view.marked == len(doc_001.targets)
+
+
+def test_parts_frame_the_text_with_their_kind_and_years():
+    text = ("2024年政府工作报告\n一、2023年工作回顾\n过去一年，全区地区生产总值增长6.1%。\n"
+            "二、2024年主要目标和任务\n今年地区生产总值增长5.5%左右。\n")
+    doc = read_document(text)
+    assert [p.kind for p in doc.parts] == ["opening", "review", "plan"]
+    r = render(doc)
+    sections = headless.count_tags(r.html, "section", "zt-part")
+    assert [(s["data-kind"], s["data-role"]) for s in sections] == [
+        ("opening", "plan"), ("review", "actual"), ("plan", "plan")]
+    heads = re.findall(r'<div class="zt-part-head">([^<]*)</div>', r.html)
+    assert heads == ["开篇", "回顾　2023年　（实际）", "计划　2024年　（目标）"]
+    assert visible_text(r.html) == text and r.marked == len(doc.targets) == 2
+    review, plan = r.html.split('data-kind="review"')[1].split('data-kind="plan"')
+    assert "6.1%" in review and "5.5%左右" in plan
 
 
 def test_to_displacy():

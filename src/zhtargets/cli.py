@@ -122,7 +122,7 @@ def _cmd_plot(args) -> int:
     plan = read_document(Path(args.plan))
     report = read_document(Path(args.report)) if args.report else None
     links = plan.link(report)
-    year = (report or plan).title_year
+    year = (report or plan).year
     fig = (plot_targets(links, report_year=year) if args.kind == "targets"
            else plot_summary(links, plan, report_year=year))
     fig.savefig(args.output, bbox_inches="tight")  # PNG, SVG or PDF by suffix

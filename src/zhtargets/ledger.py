@@ -100,11 +100,11 @@ def ledger_lines(document: Document, links: Iterable[Link] | None = None, *,
             ``document.link(report)``.
         report: the report the plans were linked to, if another document.
         report_year: the year reported on; a target for a later year with
-            no result is ``pending`` (待报告).  Defaults to the year the
-            report's title names (the plan document's without a report).
+            no result is ``pending`` (待报告).  Defaults to the report's
+            ``year`` (the plan document's without a report).
     """
     links = list(document.link(report) if links is None else links)
-    year = report_year if report_year is not None else (report or document).title_year
+    year = report_year if report_year is not None else (report or document).year
     by_task: dict[str | None, list[Link]] = {}
     for link in sorted(links, key=lambda k: k.plan.start):
         by_task.setdefault(link.plan.task, []).append(link)

@@ -4,11 +4,13 @@ The look follows spaCy's displaCy entity view: each quantity is a coloured
 ``<mark>`` inside the running text, with a small Chinese label.  The
 background says what kind of quantity it is (增减 / 水平 / 数量); a plan
 target is a solid block with a dark 目标 tag, a reported result a striped
-block with a dashed border and a green 完成 tag, so the two tell apart at a
+block with a dashed border and a green 实际 tag, so the two tell apart at a
 glance.  Given links, each target carries its verdict (完成, 未完成 …) in
 the status colours of the 台账, and hovering shows the result it was judged
-against; a result shows the target it answers.  Buttons above the text
-filter by role, kind and status.  A document read as a table
+against; a result shows the target it answers.  The document's parts frame
+the text, each named with its kind and years (回顾 2023年, 计划 2024年), so a
+reader sees which figures are results and which are promises.  Buttons above
+the text filter by role, kind and status.  A document read as a table
 (序号 / 主要工作内容 / 牵头单位 / 完成情况) is shown as that table.
 
 The page needs no scripts, fonts or stylesheets from elsewhere (the filters
@@ -27,6 +29,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from .document import Document
+from .parts import Part
 from .extractor import default_extractor
 from .records import Link, Target
 from .wording import STATUS_COLOURS, STATUS_ORDER, comparator_word, figure, range_figure, \
@@ -84,10 +87,13 @@ _CSS = """
 .zt-doc .zt-swatch { display: inline-block; padding: 0 0.5em; border-radius: 0.3em;
   border: 2px none #555; }
 .zt-doc .zt-summary { color: #555; }
-.zt-doc .zt-part { border-left: 4px solid #ccc; padding-left: 0.8em; margin: 0.6em 0; }
+.zt-doc .zt-part { border-left: 5px solid #ccc; padding-left: 0.8em; margin: 0.8em 0; }
 .zt-doc .zt-part[data-role="plan"] { border-left-color: #1f3a68; }
-.zt-doc .zt-part[data-role="actual"] { border-left-color: #1d6b3a; }
-.zt-doc .zt-part-head { font-size: 13px; color: #555; }
+.zt-doc .zt-part[data-role="actual"] { border-left-color: #1d6b3a; background: #f6fbf7; }
+.zt-doc .zt-part-head { display: inline-block; font-size: 13px; font-weight: bold;
+  color: #fff; background: #777; padding: 0 0.6em; border-radius: 0.3em; }
+.zt-doc .zt-part[data-role="plan"] > .zt-part-head { background: #1f3a68; }
+.zt-doc .zt-part[data-role="actual"] > .zt-part-head { background: #1d6b3a; }
 .zt-doc table.zt-tasks { border-collapse: collapse; line-height: 1.9; }
 .zt-doc table.zt-tasks th, .zt-doc table.zt-tasks td { border: 1px solid #ccc;
   padding: 4px 8px; vertical-align: top; text-align: left; white-space: pre-wrap; }
@@ -414,6 +420,51 @@ def _in_table(spans: Sequence[_Span], document: Document) -> list[_Span]:
     return [sp for sp in spans if any(a <= sp.start and sp.end <= b for a, b in cells)]
 
 
+def _part_head(part: Part) -> str:
+    years = ""
+    if part.period_start is not None and part.period_end is not None:
+        years = (f"{part.period_start}" if part.period_start == part.period_end
+                 else f"{part.period_start}–{part.period_end}") + word("text", "year_suffix")
+    # An opening's role is only the genre's default: naming it would mislead.
+    role = word("role", part.role) if part.role in ROLE_BORDERS and part.kind != "opening" \
+        else ""
+    shown = "　".join(x for x in (word("part", part.kind), years, f"（{role}）" if role else "")
+                     if x)
+    return f'<div class="zt-part-head">{html.escape(shown)}</div>'
+
+
+def _text_view(text: str, parts: Sequence[Part], spans: Sequence[_Span],
+               verdicts: _Verdicts) -> tuple[str, list[_Span]]:
+    """The running text, each top-level part in a frame that names its kind
+    (回顾 / 计划 / 展望) and years, so a reader sees whose figures are results.
+    Returns the markup and the spans placed (one crossing a part's edge
+    cannot be placed)."""
+    top = [p for p in parts if not any(q.level < p.level and q.start <= p.start and p.end <= q.end
+                                       for q in parts)]
+    cuts: list[tuple[int, int, Part | None]] = []
+    pos = 0
+    for part in sorted(top, key=lambda p: p.start):
+        start, end = max(part.start, pos), min(part.end, len(text))
+        if start >= end:
+            continue
+        if pos < start:
+            cuts.append((pos, start, None))
+        cuts.append((start, end, part))
+        pos = end
+    if pos < len(text) or not cuts:
+        cuts.append((pos, len(text), None))
+    placed = [sp for sp in spans if any(lo <= sp.start and sp.end <= hi for lo, hi, _ in cuts)]
+    out = []
+    for lo, hi, part in cuts:
+        body = f'<div class="zt-text">{_body(text, placed, verdicts, lo, hi)}</div>'
+        if part is None:
+            out.append(body)
+        else:
+            out.append(f'<section class="zt-part" data-kind="{part.kind}" '
+                       f'data-role="{part.role}">{_part_head(part)}{body}</section>')
+    return "".join(out), placed
+
+
 def _resolve(source: str | Document,
              targets: Iterable[Target] | None) -> tuple[str, list[Target], Document | None]:
     if isinstance(source, Document):
@@ -466,7 +517,9 @@ def render(source: str | Document, targets: Iterable[Target] | None = None, *,
         spans = _in_table(spans, document)
         body = _table_view(document, spans, verdicts)
     else:
-        body = f'<div class="zt-text">{_body(text, spans, verdicts)}</div>'
+        body, placed = _text_view(text, document.parts if document else (), spans, verdicts)
+        skipped += len(spans) - len(placed)
+        spans = placed
     prefix = _prefix(text, title)
     inputs, buttons, filter_css = _filters(prefix, _filter_choices(spans, verdicts)) \
         if filters else ("", "", "")
@@ -544,7 +597,7 @@ def to_displacy(source: str | Document, targets: Iterable[Target] | None = None,
     style="ent", manual=True, options=displacy_options())``.
 
     displaCy's entity view cannot nest, so where targets nest only the
-    outermost is kept; labels are Chinese (目标·增减, 完成·数量 …).
+    outermost is kept; labels are Chinese (目标·增减, 实际·数量 …).
     """
     text, records, _ = _resolve(source, targets)
     spans, _ = _spans(records, len(text))
