@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .extractor import default_extractor
+from .indicator_table import read_indicator_tables
 from .genre import GENRES, read_genre, review_year, title_year
 from .normalize import NormalizedText, normalize
 from .parts import (Part, document_heading_year, heading_names_part, kind_of_time, part_at,
@@ -158,7 +159,12 @@ def read_document(source: str | Path, *, name: str | None = None,
     structure = read_structure(norm)
     reader = _Reader(norm, structure, genre, year)
     ex = extractor or default_extractor()
-    placed = [reader.place(t) for t in ex.extract(text)]
+    tables = read_indicator_tables(norm, reader.year, ex)
+    # A table's cells are read with their header and unit cells, not as prose.
+    placed = [reader.place(t) for t in ex.extract(text)
+              if not any(tb.start <= t.start < tb.end for tb in tables)]
+    placed += [replace(t, task=None) for tb in tables for t in tb.targets]
+    placed.sort(key=lambda t: t.start)
     return Document(text=text, name=name, structure=structure, targets=tuple(placed),
                     genre=reader.genre, year=reader.year, parts=reader.parts)
 
@@ -283,7 +289,9 @@ class _Reader:
         if base and last is not None and base[-1].last is not None and base[-1].last < last - 1:
             # 比2002年增长65.5% in 2007: a change over 2003-2007, no one year's.
             first, year = base[-1].last + 1, None
-        if aggregate is None and first is not None and first != last and t.kind != "level":
+        if (aggregate is None and first is not None and first != last and t.kind != "level"
+                and not (m is not None and m.until)):
+            # 五年来…新增就业5771万人 is a total; 到2025年…突破3000亿元 is that year's.
             aggregate = "cumulative"
         return {"year": year, "period_start": first, "period_end": last,
                 "period_source": source, "aggregate": aggregate}
