@@ -97,3 +97,13 @@ def test_eval_reports_a_malformed_gold_line(tmp_path):
     (gold / "x.jsonl").write_text('{"id": broken\n', encoding="utf-8")
     run = zt("eval", "--gold", str(gold))
     assert run.returncode == 2 and "x.jsonl:1" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_plot_without_matplotlib_says_which_extra(tmp_path, without_module, capsys):
+    from zhtargets.cli import main
+
+    without_module("matplotlib")
+    assert main(["plot", str(DOC), "-o", str(tmp_path / "x.png")]) == 2
+    err = capsys.readouterr().err
+    assert "zhtargets[plots]" in err and "Traceback" not in err
+    assert not (tmp_path / "x.png").exists()

@@ -233,3 +233,6 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as exc:  # GoldError, InputError, LexiconError are ValueErrors
         print(f"zhtargets {args.command}: {exc}", file=sys.stderr)
         return 2
+    except ImportError as exc:  # an optional extra (plots, parquet) is not installed
+        print(f"zhtargets {args.command}: {exc}", file=sys.stderr)
+        return 2
