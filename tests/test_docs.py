@@ -26,7 +26,7 @@ import zhtargets
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 NOTEBOOK = DOCS / "tutorial.ipynb"
-PAGES = ("api.md", "records.md", "lexicons.md")
+PAGES = ("api.md", "records.md", "lexicons.md", "genres.md")
 
 
 @pytest.fixture(scope="module")

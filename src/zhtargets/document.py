@@ -54,7 +54,9 @@ class Document:
     parts: tuple[Part, ...] = ()
 
     def __repr__(self) -> str:
-        kinds = "/".join(p.kind for p in self.parts if p.level == min(q.level for q in self.parts))
+        top = min((p.level for p in self.parts if p.level), default=0)
+        kinds = [p.kind for p in self.parts if p.level in (0, top)]
+        kinds = "/".join(k for i, k in enumerate(kinds) if i == 0 or kinds[i - 1] != k)
         return (f"Document(name={self.name!r}, genre={self.genre!r}, year={self.year}, "
                 f"parts={len(self.parts)} [{kinds}], tasks={len(self.tasks)}, "
                 f"targets={len(self.targets)}, chars={len(self.text)})")
