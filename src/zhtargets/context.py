@@ -17,17 +17,17 @@ from typing import Iterable
 import regex
 
 from ._lexicon import read_lines, read_table
+from .numerals import numeral_chars, numeral_value
 from .spans import QuantitySpan
 from .units import UnitWord
 
 __all__ = ["ContextRules", "Reading"]
 
-# The second year of a period (2023-2027年, 2023至2027年) is no single year.
-_YEAR = regex.compile(r"(?<![\d.])(?<!\d[-~至到])((?:19|20)\d\d)年(?![\d])")
 _HAN = regex.compile(r"\p{Han}")
 _WINDOW = 120  # how far back a clause or sentence is searched
 # List commas and brackets separate the parts of one clause: 增长5.5%左右(确保5%以上).
 _IN_CLAUSE = frozenset("、()")
+_FIRST_YEAR, _LAST_YEAR = 1900, 2100
 # Unit dimensions (unit_words.tsv) whose numbers can be a rate of change.
 _RATE_DIMENSIONS = frozenset({"percent", "ratio"})
 
@@ -143,11 +143,29 @@ class ContextRules:
         self.level_particles = tuple(words.get("level_particle", ()))
         self.to_particles = tuple(words.get("to_particle", ()))
         self.attributives = _longest_first(words.get("attributive", ()))
+        self.person_nouns = _longest_first(words.get("person_noun", ()))
         self.distributors = tuple(words.get("distributor", ()))
         self.joiners = "".join(words.get("joiner", ()))
+        self._year_re, self._year_phrase = self._year_patterns(words, table("comparators.tsv", 4))
+        # Item numbers at the start of a line (79.实施…) are layout, not indicator.
+        cn = numeral_chars("digit") + numeral_chars("power")
+        self._list_number = regex.compile(rf"^\s*(?:\d+\s*[.、]|\(?[{cn}]+[)、])")
         self.quotes = regex.compile(r"“[^“”\n]{0,16}”|《[^《》\n]{0,40}》|\"[^\"\n]{0,16}\"")
 
-    # -- boundaries -------------------------------------------------------
+    def _year_patterns(self, words: dict[str, list[str]], comparators) -> tuple[regex.Pattern, regex.Pattern]:
+        """A year in digits or Chinese numerals (2024年, 二〇二四年) and the
+        phrase around one that an indicator drops (到2025年底)."""
+        date = _alternation(self.date_units).pattern
+        zh = regex.escape(numeral_chars("digit"))
+        # The second year of a period (2023-2027年, 2023至2027年) is no single year.
+        seps = "".join(regex.escape(w) for w, pos, _, _ in comparators if pos == "range")
+        year = regex.compile(rf"(?<![\d.])(?<!\d[{seps}])((?:19|20)\d\d)(?:{date})(?!\d)"
+                             rf"|(?<![{zh}])([{zh}]{{4}})(?:{date})")
+        before = _alternation(words.get("year_before", ())).pattern
+        after = _alternation(words.get("year_after", ())).pattern
+        phrase = regex.compile(rf"(?:{before})?(?:(?:19|20)\d\d[{seps}])?(?:(?:19|20)\d\d|[{zh}]{{4}})(?:{date})(?:{after})?")
+        return year, phrase
+
 
     # -- is it a target at all? ----------------------------------------
 
@@ -187,11 +205,12 @@ class ContextRules:
                 return "qualifier of a category"
             return None if q.multiplied or self._bare_ratio(text, q) else "no unit"
         integral = q.value is not None and q.value == q.value.to_integral_value() and "." not in text[q.num_start:q.unit_start]
-        if unit.word in self.date_units and integral and q.value is not None and 1900 <= q.value <= 2100:
+        if unit.word in self.date_units and integral and q.value is not None and _FIRST_YEAR <= q.value <= _LAST_YEAR:
             return "a year"
-        if unit.word in self.date_units and q.low is not None and 1900 <= q.low <= 2100:
+        if unit.word in self.date_units and q.low is not None and _FIRST_YEAR <= q.low <= _LAST_YEAR:
             return "a period of years"
-        if unit.word in self.weak_units and integral and not (q.before_word or q.after_word or q.approx_word):
+        if unit.word in self.weak_units and integral and not (q.before_word or q.after_word or q.approx_word) \
+                and not lead.endswith(self.to_particles):
             return "a duration, not a target"
         if self._qualifies_noun(text, q):
             return "qualifier of a category"
@@ -255,6 +274,8 @@ class ContextRules:
         if q.unit is None:
             if not q.multiplied:
                 return "dimensionless", None
+            if self._names_people(text, q.end):
+                return "count", None
             around = clause_left[-20:] + text[q.end:q.end + 4]
             if self._money_cue.search(around) or (previous and previous.unit == "yuan"):
                 return "yuan", None
@@ -266,6 +287,13 @@ class ContextRules:
         if q.unit.unit == "count":
             return "count", q.unit.word
         return q.unit.unit, None
+
+    def _names_people(self, text: str, pos: int) -> bool:
+        """Whether one of the two words after a bare 万/亿 names people
+        (1200多万纳税人, 3亿农村人口): then it counts them, even where a money
+        word sits inside the noun (纳税人)."""
+        words = self._tokenizer().tokenize(text[pos:self._segment.end(text, pos)][:8], HMM=False)
+        return any(w.endswith(self.person_nouns) for (w, _, _), _ in zip(words, range(2)))
 
     def glued_before_word(self, text: str, q: QuantitySpan) -> bool:
         """Whether a one-character comparator (约, 超, 近) is really the end of
@@ -287,12 +315,12 @@ class ContextRules:
         return tokenizer()
 
     def _hedge(self, sentence_left: str) -> tuple[str | None, str | None]:
-        m = self._hedge_re.search(sentence_left)
-        if m is None:
-            return None, None
-        best = m.group()
-        role = self.hedges[best]
-        return best, (role if role in ("plan", "actual") else None)
+        for m in self._hedge_re.finditer(sentence_left):
+            word = m.group()
+            role = self.hedges[word]
+            if role != "word":  # 预期 inside 人均预期寿命 commits to nothing
+                return word, (role if role in ("plan", "actual") else None)
+        return None, None
 
     def _kind(self, text: str, q: QuantitySpan, unit: str, left: str, clause_left: str,
               indicator: str, previous: Reading | None) -> tuple[str, int, str | None]:
@@ -319,8 +347,8 @@ class ContextRules:
             return "level", 1, None
         if unit == "ug/m**3" or q.per or self._level_cue.search(clause_left):
             return "level", 1, None
-        if unit in ("year", "dimensionless"):
-            return "level", 1, None
+        if unit == "dimensionless" or q.unit is not None and q.unit.dimension == "time":
+            return "level", 1, None  # a duration or age is a state (压缩至3天, 79岁)
         if self._flow_cue.search(clause_left) or tail.endswith(self.change_words):
             return "amount", 1, None
         if q.unit is not None and q.unit.word in self.stock_classifiers and (
@@ -351,8 +379,8 @@ class ContextRules:
 
     def _indicator(self, text: str, q: QuantitySpan, left: str, unit: str,
                    previous: Reading | None) -> str:
-        phrase = self.trim(_LIST_NUMBER.sub("", _YEAR_PHRASE.sub("", left)))
-        following = self._following_noun(text, q)
+        phrase = self.trim(self._list_number.sub("", self._year_phrase.sub("", left)))
+        following = self._following_noun(text, q, unit)
         # 新打造3个以上政务服务场景, 实施93.8公里燃气管网改造, 管家漾路等95条道路:
         # when the number stands before its noun, the noun is what is measured;
         # a short verb before it stays (新增“专精特新”企业).
@@ -374,7 +402,7 @@ class ContextRules:
         """The clause's phrase before ``q``, trimmed, without 分别/各: what a
         list of numbers starting at ``q`` reports on (A和B分别增长…)."""
         phrase = text[self._clause.start(text, q.lead_start):q.lead_start]
-        phrase = self.trim(_LIST_NUMBER.sub("", _YEAR_PHRASE.sub("", phrase)))
+        phrase = self.trim(self._list_number.sub("", self._year_phrase.sub("", phrase)))
         while phrase.endswith(self.distributors):
             phrase = self.trim(phrase[:-len(next(w for w in self.distributors if phrase.endswith(w)))])
         return phrase
@@ -402,14 +430,14 @@ class ContextRules:
         """Whether ``a`` (earlier) and ``b`` sit in one sentence."""
         return self._sentence.start(text, b.lead_start) <= a.lead_start
 
-    def _following_noun(self, text: str, q: QuantitySpan) -> str:
-        """The noun right after a quantity (3个重大科技基础设施集群), chained
-        over an adjacent quantity (95条52.6公里道路建设)."""
+    def _following_noun(self, text: str, q: QuantitySpan, unit: str) -> str:
+        """The noun right after a quantity (3个重大科技基础设施集群, 1200万纳税人),
+        chained over an adjacent quantity (95条52.6公里道路建设)."""
         pos = q.end
         attributive = next((w for w in self.attributives if text.startswith(w, pos)), "")
         pos += len(attributive)  # 8%左右的国内生产总值增长目标, 48万千瓦的220kV变电站
         nxt = text[pos:pos + 1]
-        if q.unit is None or not (_HAN.match(nxt or " ") or nxt == "“" or attributive and nxt.isalnum()) \
+        if q.unit is None and unit != "count" or not (_HAN.match(nxt or " ") or nxt == "“" or attributive and nxt.isalnum()) \
                 or text.startswith(self.trim_trail, pos) or nxt in self.joiners:
             return ""
         end = self._segment.end(text, pos)
@@ -434,9 +462,15 @@ class ContextRules:
         # year of the number.
         line_start = text.rfind("\n", 0, q.lead_start) + 1
         lo = self._year_reach.start(text, q.lead_start, floor=line_start)
-        years = [m for m in _YEAR.finditer(text, lo, q.lead_start)
-                 if not text[max(lo, m.start() - self._base_len):m.start()].endswith(self.year_bases)]
-        return int(years[-1].group(1)) if years else None
+        for m in reversed(list(self._year_re.finditer(text, lo, q.lead_start))):
+            if text[max(lo, m.start() - self._base_len):m.start()].endswith(self.year_bases):
+                continue
+            if m.group(1):
+                return int(m.group(1))
+            year = int("".join(str(numeral_value(ch)) for ch in m.group(2)))
+            if _FIRST_YEAR <= year <= _LAST_YEAR:  # 二〇二四年, not 一二三四年
+                return year
+        return None
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -444,7 +478,3 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     i = bisect_right(spans, (start, float("inf"))) - 1
     return i >= 0 and spans[i][1] >= end
 
-
-# Item numbers at the start of a line (79.实施…) are layout, not indicator.
-_LIST_NUMBER = regex.compile(r"^\s*(?:\d+\s*[.、]|\(?[一二三四五六七八九十]+[)、])")
-_YEAR_PHRASE = regex.compile(r"(?:到|至|在|于)?(?:19|20)\d\d年(?:底|末|前|度)?")

@@ -10,7 +10,7 @@ from functools import cache
 
 from ._lexicon import read_table
 
-__all__ = ["parse_number", "NumberError", "numeral_chars", "numeral_value"]
+__all__ = ["parse_number", "NumberError", "numeral_chars", "numeral_value", "numeral_words"]
 
 
 class NumberError(ValueError):
@@ -22,9 +22,14 @@ def _table() -> dict[str, tuple[str, str]]:
     return {ch: (value, role) for ch, value, role in read_table("numerals.tsv", 3)}
 
 
+def numeral_words(role: str) -> tuple[str, ...]:
+    """The entries of numerals.tsv of one role, in file order."""
+    return tuple(ch for ch, (_, r) in _table().items() if r == role)
+
+
 def numeral_chars(role: str) -> str:
     """The Chinese numeral characters of one role (digit, power, section, point)."""
-    return "".join(ch for ch, (_, r) in _table().items() if r == role)
+    return "".join(numeral_words(role))
 
 
 def numeral_value(ch: str) -> Decimal:
@@ -73,9 +78,11 @@ def parse_number(text: str) -> Decimal:
             pending = None
         elif role == "section":
             scale = Decimal(value)
-            # 万亿 is one multiplier (10^12), not 万 then 亿.
-            if i + 1 < len(s) and s[i + 1] == "亿" and ch == "万":
-                scale *= Decimal(table["亿"][0])
+            # 万亿 is one multiplier (10^12), not 万 then 亿: a larger section
+            # right after a section multiplies it.
+            if i + 1 < len(s) and table.get(s[i + 1], ("", ""))[1] == "section" \
+                    and Decimal(table[s[i + 1]][0]) > scale:
+                scale *= Decimal(table[s[i + 1]][0])
                 i += 1
             if pending is None and section == 0 and total == 0:
                 chunk = Decimal(1)  # a bare 万 or 亿 means one of it
@@ -98,7 +105,8 @@ def parse_number(text: str) -> Decimal:
 
 
 def _ends_with_cn_digit(s: str) -> bool:
-    return not (s[-1].isascii() and s[-1].isdigit()) and len(s) >= 2 and s[-2] not in "零〇"
+    zero = _table().get(s[-2], ("", ""))[0] == "0" if len(s) >= 2 else False
+    return not (s[-1].isascii() and s[-1].isdigit()) and len(s) >= 2 and not zero
 
 
 def _decimal(chunk: str, text: str) -> Decimal:

@@ -12,13 +12,12 @@ from decimal import Decimal
 import regex
 
 from ._lexicon import read_table
-from .numerals import NumberError, numeral_chars, numeral_value, parse_number
+from .numerals import NumberError, numeral_chars, numeral_value, numeral_words, parse_number
 from .units import Units, UnitWord
 
 __all__ = ["QuantitySpan", "SpanFinder", "Comparators"]
 
 _AR = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_RANGE_SEP = r"[-~～—–至到]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +27,11 @@ class Comparators:
     before: dict[str, tuple[str, bool]]   # word -> (comparator, in surface)
     after: dict[str, str]
     approx: dict[str, str]
+    range_words: dict[str, bool]          # separator -> needs a unit (至, 到)
 
     @classmethod
     def load(cls, extra=()) -> "Comparators":
-        before, after, approx = {}, {}, {}
+        before, after, approx, range_words = {}, {}, {}, {}
         for name in ("comparators.tsv", *extra):
             for word, pos, comp, surface in read_table(name, 4):
                 if pos == "before":
@@ -40,7 +40,9 @@ class Comparators:
                     after[word] = comp
                 elif pos == "approx":
                     approx[word] = comp
-        return cls(before, after, approx)
+                elif pos == "range":
+                    range_words[word] = surface == "word"
+        return cls(before, after, approx, range_words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +115,8 @@ class SpanFinder:
         before = _alternation(comparators.before)
         after = _alternation(comparators.after)
         approx = _alternation(comparators.approx)
+        sep = _alternation(comparators.range_words)
+        percent_before = _alternation(numeral_words("percent_before")) or "(?!)"
         unit = _alternation(units.words)
         zh, number, mult = _number_patterns()
         self.pattern = regex.compile(
@@ -120,8 +124,8 @@ class SpanFinder:
             (?P<before>{before})?
             (?<![\d.A-Za-z])
             (?:
-                百分之(?P<pct>{zh})
-              | (?P<n1>{number})(?:(?P<u1>%)?(?P<sep>{_RANGE_SEP})(?P<n2>{number}))?
+                (?P<pb>{percent_before})(?P<pct>{zh})
+              | (?P<n1>{number})(?:(?P<u1>%)?(?P<sep>{sep})(?P<n2>{number}))?
             )
             (?P<ap1>{approx})?
             (?:[^\S\n]?(?P<mult>{mult}))?   # scraped text may space 39.8 万亿元
@@ -169,7 +173,7 @@ class SpanFinder:
             return None
         before = g["before"]
         before_comp, in_surface = self.comparators.before[before] if before else (None, True)
-        num_start = m.start("pct") - 3 if g["pct"] else m.start("n1")
+        num_start = m.start("pb") if g["pct"] else m.start("n1")
         start = m.start() if before and in_surface else num_start
         chinese = not any(c.isdigit() and c.isascii() for c in (g["pct"] or g["n1"]))
         # The per group always takes part (maybe empty) right after the unit slot.
@@ -177,7 +181,7 @@ class SpanFinder:
         per = (g["per"].lstrip("/") or None) if unit else None
         # Without a unit a slash belongs to something else (dates, codes).
         end = m.end() if unit or not g["per"] else m.start("per")
-        if second is not None and g["sep"] in "至到" and unit is None:
+        if second is not None and self.comparators.range_words[g["sep"]] and unit is None:
             return None
         low = high = None
         value = first
