@@ -14,7 +14,7 @@ from functools import cache
 
 import regex
 
-from ._lexicon import read_lines
+from ._lexicon import read_lines, read_table
 
 __all__ = ["NormalizedText", "normalize"]
 
@@ -44,6 +44,12 @@ def _continuation_guard():
     )
 
 
+@cache
+def _part_words():
+    return regex.compile("|".join(regex.escape(w) for w, _ in read_table("part_headings.tsv", 2)))
+
+
+_PART_HEADING_MAX = 30  # a part heading is a short line
 _LINE_BREAK = regex.compile(r"[ \t]*\n[\s]*")
 _SENTENCE_END = set("。；;：:！!？?…”」』)】》")
 _CLAUSE_MARK = set("，,、")
@@ -111,9 +117,18 @@ def _wrapped_breaks(text: str) -> list[tuple[int, int]]:
                 and line[-1] not in _CLAUSE_MARK
                 and any(c in _CLAUSE_MARK for c in body)
                 and nxt < len(text) and regex.match(_HAN, text[nxt])
-                and not guard.match(text, nxt)):
+                and not guard.match(text, nxt) and not _starts_part(text, nxt)):
             out.append((m.start(), m.end()))
     return out
+
+
+def _starts_part(text: str, pos: int) -> bool:
+    """A short unpunctuated line naming a document part (今年工作安排) is a
+    heading of its own, never the end of the sentence before it."""
+    end = text.find("\n", pos)
+    line = text[pos:len(text) if end < 0 else end].strip()
+    return (len(line) <= _PART_HEADING_MAX and not (_SENTENCE_END | _CLAUSE_MARK) & set(line)
+            and _part_words().search(line) is not None)
 
 
 def normalize(text: str) -> NormalizedText:
