@@ -209,13 +209,13 @@ class _Reader:
         self.year = year
         self.parts = read_parts(norm, year, opening, headings, plan_years,
                                 reports_on_year=self.genre in _RESULT_GENRES,
-                                opening_dated=self.genre not in _CUE_GENRES)
+                                opening_dated=self.genre not in _SPEECH_GENRES)
         if self.genre == "other" and _reviews_then_plans(self.parts):
             self.genre = "work_report"
         self._part_starts = [p.start for p in self.parts]
         self._cues = _sentence_cues(norm, year) if self.genre in _CUE_GENRES else []
         self._cue_starts = [c[0] for c in self._cues]
-        self._scopes = _year_headings(norm, parts_only_at_top=self.genre in _CUE_GENRES)
+        self._scopes = _year_headings(norm, parts_only_at_top=self.genre in _SPEECH_GENRES)
         self._scope_starts = [s[0] for s in self._scopes]
 
     def part_at(self, offset: int) -> Part | None:
@@ -285,6 +285,8 @@ class _Reader:
         if self.genre == "communique" and year is None:
             year = self.year if first is None or first == last == self.year else None
         aggregate = aggregate_before(text, n)
+        if aggregate == "average" and t.kind == "level":
+            aggregate = None  # 年均浓度35微克: one year's mean level
         if aggregate == "average":
             # 年均增长10.6%: the guidelines give an average no single year.
             year = None
@@ -312,7 +314,9 @@ class _Reader:
 _RESULT_GENRES = frozenset({"communique", "completion_report"})
 # Genres that review the past and plan ahead in one text, so a sentence that
 # opens with a time (过去一年，…) can say what the numbers after it are.
-_CUE_GENRES = frozenset({"work_report", "five_year_plan", "other"})
+_CUE_GENRES = frozenset({"work_report", "five_year_plan", "action_plan", "other"})
+# Genres whose opening is a speech's preamble, covering no year of its own.
+_SPEECH_GENRES = frozenset({"work_report", "five_year_plan", "other"})
 # Years a plan part covers by default.
 _PLAN_YEARS = {"five_year_plan": 5}
 # Characters that may open a sentence before its time word (——2004年).

@@ -15,7 +15,7 @@ import regex
 
 from ._lexicon import LexiconError, read_table
 from .normalize import NormalizedText
-from .periods import mentions
+from .periods import is_date, mentions
 
 __all__ = ["GENRES", "Genre", "read_genre", "title_lines", "title_words", "title_year",
            "review_year"]
@@ -84,12 +84,12 @@ def read_genre(norm: NormalizedText, *, layout: str, has_completions: bool,
 
 
 def title_year(norm: NormalizedText) -> int | None:
-    """A year in the opening lines: the title's, else a date line's (the day a
-    report was delivered, (2024年2月21日在…会议上))."""
+    """The year of a date line in the opening lines (the day a report was
+    delivered or a notice issued: (2024年2月21日在…会议上), 2023年3月30日)."""
     for _, line in title_lines(norm):
-        years = [m for m in mentions(line) if m.first is not None and not m.base]
-        if years and years[0].first == years[0].last:
-            return years[0].first
+        for m in mentions(line):
+            if m.first is not None and m.first == m.last and is_date(line, m.end):
+                return m.first
     return None
 
 

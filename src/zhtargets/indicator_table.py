@@ -40,6 +40,7 @@ _VALUE = regex.compile(r"^(?P<pre>[^\d\s]{0,2})(?P<num>\d+(?:\.\d+)?)(?P<post>\S
 # Units a growth column keeps; any other unit's growth is a percent.
 _RATE_UNITS = frozenset({"percent", "percentage_point"})
 _PERCENT = "%"
+_UNIT_IN_NAME = regex.compile(r"\(([^()]{1,8})\)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +141,10 @@ def _row_targets(row: list[_Cell], columns: list[_Column], year: int | None,
         return []
     indicator = by_kind["indicator"].text
     unit = by_kind["unit"].text if "unit" in by_kind else ""
+    bracket = _UNIT_IN_NAME.search(indicator)
+    if not unit and bracket:
+        # No unit column: the unit closes the name (地区生产总值增长(%)).
+        indicator, unit = indicator[:bracket.start()], bracket.group(1)
     attribute = attributes.get(by_kind["attribute"].text) if "attribute" in by_kind else None
     years = sorted(c.year for c in columns if c.year is not None)
     plan_start = year if year is not None else (years[0] + 1 if len(years) > 1 else None)

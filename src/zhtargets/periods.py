@@ -20,7 +20,7 @@ import regex
 
 from ._lexicon import LexiconError, read_lines, read_table
 
-__all__ = ["Mention", "mentions", "aggregate_before", "sentence_start", "clause_start"]
+__all__ = ["Mention", "mentions", "aggregate_before", "sentence_start", "clause_start", "is_date"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +54,7 @@ class _Lexicon:
     untils: tuple[str, ...]
     sinces: tuple[str, ...]
     aggregates: dict[str, str]
+    date_re: regex.Pattern
     aggregate_re: regex.Pattern
     sentence_ends: frozenset[str]
     clause_ends: frozenset[str]
@@ -76,6 +77,7 @@ def _lexicon() -> _Lexicon:
         words.setdefault(cls, []).append(word)
     after = _alternation(read_lines("five_year_plan_after.txt"))
     digit_class = "[" + "".join(regex.escape(c) for c in digits) + "]"
+    numeral_class = "[" + "".join(regex.escape(c) for c, _, _ in read_table("structure_numerals.tsv", 3)) + "]"
     year = rf"(?:(?<!\d)(?:19|20)\d\d|(?<!{digit_class}){digit_class}{{4}})"
     suffix = _alternation(words.get("year_suffix", ()))
     dash = _alternation(words.get("year_range", ()))
@@ -91,7 +93,9 @@ def _lexicon() -> _Lexicon:
         pattern=pattern, relative=relative, plans=plans, digits=digits,
         bases=tuple(words.get("year_base", ())), untils=tuple(words.get("year_until", ())),
         sinces=tuple(words.get("year_since", ())),
-        aggregates=aggregates, aggregate_re=regex.compile(_alternation(aggregates)),
+        aggregates=aggregates,
+        date_re=regex.compile(rf"\s*(?:\d{{1,2}}|{numeral_class}{{1,3}})\s*(?:{_alternation(words.get('month_suffix', ()))})"),
+        aggregate_re=regex.compile(_alternation(aggregates)),
         sentence_ends=frozenset(ends),
         clause_ends=frozenset(ends | set(words.get("sentence_end", ())) | set(read_lines("boundaries.txt"))),
     )
@@ -129,6 +133,11 @@ def mentions(text: str, lo: int = 0, hi: int | None = None,
                            until=before.endswith(lex.untils) if lex.untils else False,
                            base=before.endswith(lex.bases) if lex.bases else False, shift=shift))
     return out
+
+
+def is_date(text: str, pos: int) -> bool:
+    """Whether a month follows ``pos``, the end of a year (2024年2月, 二〇二五年一月)."""
+    return _lexicon().date_re.match(text, pos) is not None
 
 
 def _back_to(text: str, pos: int, stops: frozenset[str]) -> int:
