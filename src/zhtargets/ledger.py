@@ -2,9 +2,10 @@
 
 Offices keep such a ledger as a spreadsheet they print: one line per task with
 its lead unit, and beside it what was promised, what was reported and whether
-it was met.  A task with several targets gets one line per target, with the
-task columns repeated, so the sheet can be filtered and sorted without losing
-the task a line belongs to.
+it was met.  A task with several targets gets one line per target; on the
+printed sheet its task cells are merged down those lines, as ledgers are
+drawn by hand, while :func:`ledger_frame` repeats them on every line so a
+frame can be filtered and sorted without losing the task a line belongs to.
 
 :func:`ledger_lines` builds the lines from a :class:`~zhtargets.Document` and
 its :class:`~zhtargets.Links`; :func:`to_excel` writes the workbook an officer
@@ -54,7 +55,19 @@ _WIDTHS = {
     "reason": 34, "remark": 14,
 }
 # The task columns stay in view when scrolling right: panes freeze after them.
+# On the sheet they are merged down the lines of one task, so a long task is
+# printed once, not once per target.
 _TASK_COLUMNS = 4
+# Body text is 10-point, a size ledgers are printed at; widths are in units
+# of the 11-point default font, so a unit holds 1.1 of its characters.
+_FONT_PT = 10
+# Row heights are set, not left to the reader: LibreOffice does not grow rows
+# to wrapped text when it converts a workbook, and prints them clipped.  A
+# wrapped line takes about 1.4 times the font size (the CJK fallback font is
+# taller than the Latin one).
+_LINE_PT = 14.0
+_PAD_PT = 3.0
+_WIDE_SLACK = _FONT_PT / 11 * 1.04
 TECHNICAL_COLUMNS: tuple[str, ...] = (
     "task", "plan_start", "plan_end", "plan_text", "indicator_key", "unit", "comparator",
     "target_value", "target_low", "target_high", "year", "result_starts", "result_ends",
@@ -255,9 +268,53 @@ def _print_setup(ws: Worksheet, paper: Literal["A3", "A4"], columns: int, rows: 
     ws.oddFooter.center.text = "&P / &N"
 
 
+def _wrapped_lines(value: Any, width: float) -> int:
+    """How many lines ``value`` wraps to in a column ``width`` units wide."""
+    if value is None:
+        return 1
+    usable = max(1.0, width - 1)
+    return sum(max(1, math.ceil(display_width(part) * _WIDE_SLACK / usable))
+               for part in str(value).split("\n"))
+
+
+def _task_groups(lines: Sequence[LedgerLine]) -> list[tuple[int, int]]:
+    """Runs of consecutive lines of one task, as (first, last) line indexes."""
+    groups: list[tuple[int, int]] = []
+    for i, line in enumerate(lines):
+        if groups and line.task is not None and lines[groups[-1][0]].task is line.task:
+            groups[-1] = (groups[-1][0], i)
+        else:
+            groups.append((i, i))
+    return groups
+
+
+def _fit_rows(ws: Worksheet, rows: Sequence[Sequence[Any]],
+              groups: Sequence[tuple[int, int]]) -> None:
+    """Merge each task's cells down its lines and give every row the height
+    its wrapped text needs; a task taller than its lines stretches the last."""
+    from openpyxl.utils import get_column_letter
+
+    widths = [_WIDTHS[c] for c in OFFICER_COLUMNS]
+    heights = [max(_wrapped_lines(v, w) for v, w in zip(row[_TASK_COLUMNS:],
+                                                          widths[_TASK_COLUMNS:]))
+               for row in rows]
+    for first, last in groups:
+        task = max(_wrapped_lines(v, w) for v, w in zip(rows[first][:_TASK_COLUMNS],
+                                                        widths[:_TASK_COLUMNS]))
+        shortfall = task - sum(heights[first:last + 1])
+        if shortfall > 0:
+            heights[last] += shortfall
+        if last > first:
+            for j in range(1, _TASK_COLUMNS + 1):
+                letter = get_column_letter(j)
+                ws.merge_cells(f"{letter}{first + 2}:{letter}{last + 2}")
+    for i, lines in enumerate(heights, start=2):
+        ws.row_dimensions[i].height = lines * _LINE_PT + _PAD_PT
+
+
 def _ledger_sheet(ws: Worksheet, document: Document, lines: Sequence[LedgerLine],
                   paper: Literal["A3", "A4"]) -> None:
-    from openpyxl.styles import Alignment, Border, Side
+    from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -265,19 +322,24 @@ def _ledger_sheet(ws: Worksheet, document: Document, lines: Sequence[LedgerLine]
     side = Side(style="thin", color=_BORDER)
     border = Border(top=side, bottom=side, left=side, right=side)
     top = Alignment(vertical="top", wrap_text=True)
+    body = Font(size=_FONT_PT)
     status_at = OFFICER_COLUMNS.index("status") + 1
     ratio_at = OFFICER_COLUMNS.index("ratio") + 1
+    rows = []
     for i, line in enumerate(lines, start=2):
         cells = _officer_cells(document, line)
-        ws.append([_cell_value(cells.get(c)) for c in OFFICER_COLUMNS])
+        rows.append([_cell_value(cells.get(c)) for c in OFFICER_COLUMNS])
+        ws.append(rows[-1])
         for cell in ws[i]:
             cell.alignment = top
             cell.border = border
+            cell.font = body
         ws.cell(i, ratio_at).number_format = "0%"
         if line.status in STATUS_COLOURS:
             ws.cell(i, status_at).fill = _fill(STATUS_COLOURS[line.status])
     for j, column in enumerate(OFFICER_COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(j)].width = _WIDTHS[column]
+    _fit_rows(ws, rows, _task_groups(lines))
 
     last = len(lines) + 1
     # The officer's own judgement: a drop-down of the status words, which a
