@@ -121,19 +121,32 @@ class Document:
     def link(self, report: "Document | None" = None, **options) -> "Links":
         """Each planned target beside its reported result (see :func:`zhtargets.link`).
 
-        Without ``report`` the document's own completion cells answer its plans.
+        Without ``report`` the document's own completion cells answer its
+        plans.  With one, the plans meet the report's results only (never its
+        own targets); where the report keeps the plan's task numbering, each
+        task's results answer the task of the same number first; the
+        report's sentences may judge a target in words.
         """
-        from .link import link
+        from .link import link, reported, same_numbering, sentences
 
+        own = dict(plan_doc=self.name, plan_source=self.text)
         if report is None:
             return link(self.plans, self.actuals, completions=self.completions,
-                        plan_doc=self.name, actual_doc=self.name, **options)
-        # Across documents there are no rows: years must agree, and a report's
-        # results rarely restate the year its title gives (2023年…完成情况).
-        actuals = [t if t.year is not None or report.title_year is None
-                   else replace(t, year=report.title_year) for t in report.actuals]
-        return link(self.plans, actuals, completions=report.completions,
-                    plan_doc=self.name, actual_doc=report.name, **options)
+                        actual_doc=self.name, report_source=self.text, **own, **options)
+        # A completion report's results rarely restate the year its title
+        # gives (2023年…完成情况); a work report's review sets its own period.
+        year = report.year or report.title_year
+        actuals = [t if t.year is not None or t.period_start is not None or year is None
+                   else replace(t, year=year) for t in reported(report.unique_targets, year)]
+        tasks = same_numbering(self.structure, report.structure)
+        actuals = [replace(t, task=tasks.get(t.task)) for t in actuals]
+        completions = {tasks[k]: v for k, v in report.completions.items() if k in tasks}
+        reviews = [(p.start, p.end) for p in report.parts if p.role == "actual"]
+        if not reviews and actuals:
+            reviews = [(min(t.start for t in actuals), max(t.end for t in actuals))]
+        said = [s for start, end in reviews for s in sentences(report.text, start, end)]
+        return link(self.plans, actuals, completions=completions, actual_doc=report.name,
+                    report_source=report.text, statements=said, **own, **options)
 
     @property
     def title_year(self) -> int | None:
@@ -422,3 +435,4 @@ class _no_targets:
 
     def extract(self, text: str) -> list[Target]:
         return []
+

@@ -20,6 +20,8 @@ __all__ = [
     "Indicator",
     "indicators",
     "lookup_indicator",
+    "find_indicators",
+    "clean_indicator_text",
     "canonical_indicator",
     "indicator_slug",
     "lower_is_better",
@@ -30,6 +32,7 @@ __all__ = [
 
 _LEXICON = "indicators.tsv"
 _PREFIXES = "link_indicator_prefixes.txt"
+_SHARES = "indicator_share_words.txt"
 
 # Quotes, brackets and list marks carry no meaning for what is measured, and
 # writers use them inconsistently (“亿元楼” vs 亿元楼).
@@ -112,14 +115,57 @@ def _variant_index() -> tuple[tuple[str, Indicator], ...]:
 
 @cache
 def lookup_indicator(text: str | None) -> Indicator | None:
-    """The indicator whose longest name is contained in ``text``, if any."""
+    """The indicator whose longest name is contained in ``text``, if any.
+
+    ``None`` when a share word (比重, 占比) follows that name: the phrase then
+    measures a share of the indicator, not the indicator.
+    """
     if not text:
         return None
     cleaned = _clean(text)
     for variant, ind in _variant_index():
-        if variant and variant in cleaned:
-            return ind
+        if variant and (at := cleaned.find(variant)) != -1:
+            # 占国内生产总值比重 measures a share, not the product itself.
+            rest = cleaned[at + len(variant):]
+            return None if any(w in rest for w in _share_words()) else ind
     return None
+
+
+@cache
+def _share_words() -> tuple[str, ...]:
+    return read_lines(_SHARES)
+
+
+@cache
+def _variant_pattern() -> regex.Pattern:
+    # Longest first, so an alternation match is the most specific name there.
+    names = [regex.escape(v) for v, _ in _variant_index() if v]
+    return regex.compile("|".join(names))
+
+
+@cache
+def _by_clean_variant() -> dict[str, Indicator]:
+    out: dict[str, Indicator] = {}
+    for variant, ind in _variant_index():
+        out.setdefault(variant, ind)
+    return out
+
+
+def clean_indicator_text(text: str) -> str:
+    """``text`` as :func:`find_indicators` indexes it (no punctuation or spaces)."""
+    return _clean(text)
+
+
+def find_indicators(text: str) -> list[tuple[int, int, Indicator]]:
+    """Every known indicator name in ``text``, left to right, never overlapping,
+    except a name a share word follows (国内生产总值 in 占国内生产总值比重).
+
+    Offsets index :func:`clean_indicator_text` of ``text``.
+    """
+    cleaned = _clean(text)
+    table = _by_clean_variant()
+    return [(m.start(), m.end(), table[m.group()]) for m in _variant_pattern().finditer(cleaned)
+            if not cleaned.startswith(_share_words(), m.end())]
 
 
 def canonical_indicator(text: str | None) -> str | None:

@@ -37,7 +37,7 @@ from typing import Literal
 import regex
 
 from ._lexicon import LexiconError, read_table
-from .indicators import lookup_indicator, normalize_indicator
+from .indicators import Indicator, find_indicators, lookup_indicator, normalize_indicator
 from .records import Status, Target
 
 __all__ = [
@@ -274,22 +274,28 @@ def _coverage(indicator: str, clause: str) -> float:
     return sum(c in clause for c in chars) / len(chars)
 
 
-def completion_verdict(indicator: str | None, cell: str) -> Verdict | None:
+def completion_verdict(indicator: str | None, cell: str,
+                       canonical: Indicator | None = None) -> Verdict | None:
     """The verdict a text gives a target in words, if any.
 
     A cell that is nothing but a verdict (``已完成。``) answers every target of
-    its row.  Otherwise a clause without Arabic digits that names the target's
-    indicator (at least half its characters) and holds a phrase of
-    ``lexicons/link_completion.tsv`` decides it.
+    its row.  Otherwise a clause without Arabic digits that names the target
+    (at least half the characters of its indicator, or its ``canonical``
+    indicator by any of its names: 物价 for 居民消费价格) and holds a phrase
+    of ``lexicons/link_completion.tsv`` decides it.
     """
     bare = _NOISE.sub("", cell)
     whole = [p for p in _phrases() if p.text == bare]
     if whole:
         return _decide(whole, whole_cell=True)
-    if not indicator:
+    if not indicator and canonical is None:
         return None
     hits: list[_Phrase] = []
     for clause in _CLAUSE_SPLIT.split(cell):
-        if clause and not _DIGIT.search(clause) and _coverage(indicator, clause) >= _CLAUSE_COVERAGE:
+        if not clause or _DIGIT.search(clause):
+            continue
+        named = (indicator and _coverage(indicator, clause) >= _CLAUSE_COVERAGE) or (
+            canonical is not None and any(i is canonical for _, _, i in find_indicators(clause)))
+        if named:
             hits.extend(_phrase_hits(clause))
     return _decide(hits, whole_cell=False)

@@ -3,22 +3,25 @@
 A completion report answers its plan row by row: the row (document task) is
 the first evidence that a reported figure belongs to a target, and the
 indicator, unit and kind of quantity decide between the figures of one row.
-Across documents there is no row, so a link needs the same canonical
-indicator, a compatible unit, the same kind and the same year.
+Across documents there is no row: a result must name the same canonical
+indicator (or nearly the same words), in a compatible unit and kind, for the
+same period (:mod:`zhtargets.evidence`).  Candidates are looked up in an
+index by canonical indicator, or by the character pairs of the wording, so
+linking N plans against N results costs close to N, not N².
 
-* a change target is answered only by a change result, never a level; units
-  convert through ``lexicons/link_units.tsv``; yuan against USD, and persons
-  against person-times (名 vs 人次), are linked but judged ``unknown``;
 * several results of one row that together answer a target (three schools
   adding 2000 + 1800 + 1900 places against 5600) are summed when no single
   one reaches it; sub-counts (其中…, (含…)) are never added to their total;
-* with no number, the completion cell's words decide.
+* with no number, words decide: the completion cell of the row (已完成), or
+  across documents a sentence of the report that names the indicator
+  (物价调控目标没有完成).
 
 The verdict itself is :mod:`zhtargets.judge`'s.
 """
 from __future__ import annotations
 
 import math
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -26,12 +29,18 @@ from typing import Any, Literal
 
 import regex
 
-from ._lexicon import LexiconError, read_lines, read_table
-from .indicators import (
-    indicator_overlap,
-    indicator_similarity,
-    lookup_indicator,
+from ._lexicon import read_lines
+from .evidence import (
+    Profile,
+    Units,
+    closeness,
+    kinds_compatible,
+    periods_compatible,
+    profile,
+    similarity,
+    unit_relation,
 )
+from .indicators import indicator_overlap
 from .judge import (
     DEFAULT_TOLERANCE,
     Verdict,
@@ -43,10 +52,14 @@ from .judge import (
     reason,
 )
 from .records import LINK_COLUMNS, STATUSES, Link, Links, Target
+from .structure import Structure
 
 __all__ = [
     "link",
     "link_records",
+    "sentences",
+    "same_numbering",
+    "reported",
     "period_fraction",
     "completion_verdict",
     "Verdict",
@@ -58,62 +71,29 @@ _CEILINGS = frozenset({"<=", "<"})
 # Within one row, the row already vouches for the link, so a modest overlap
 # of indicator wording is enough (扩绿 for 新增绿地).
 _TASK_MIN_SIMILARITY = 0.3
-# Used when a result carries no indicator: the row is the only evidence, so
-# it counts as just enough.
-_UNNAMED_SIMILARITY = _TASK_MIN_SIMILARITY
-# 8所 中小学、幼儿园 against 8所 学校建设: the measure word says what the
-# wording does not.
-_SAME_CLASSIFIER_BONUS = 0.15
 # Across documents nothing but the indicator vouches for the link.
 _CROSS_MIN_SIMILARITY = 0.8
+# A result must share at least this share of a plan's character pairs to be
+# looked at when no canonical indicator names the plan; below it the
+# wording cannot reach _CROSS_MIN_SIMILARITY.
+_MIN_SHARED_PAIRS = 0.5
 # A sub-count (其中…) is a weaker answer than the total it belongs to.
 _NESTED_WEIGHT = 0.6
 # Two figures of one row that differ by less than this share are the same
 # result written twice (3200余人 and 3214名 new high-level talents).
 _RESTATEMENT_TOLERANCE = 0.02
 _RESTATEMENT_SIMILARITY = 0.6
+# A report restating a task of its plan, maybe shortened or reworded, shares
+# at least this share of the shorter statement's character pairs; and a
+# report keeps its plan's numbering when most of its numbered tasks do so.
+_SAME_TASK_SHARE = 0.6
+_SAME_NUMBERING_SHARE = 0.5
 
 _SENTENCE_ENDS = "。;；!！?？\n"
+_SENTENCE = regex.compile(r"[^。;；!！?？\n]+")
 _CLAUSE_MARKS = regex.compile(r"[,，:：]")
 _CLOSED_BRACKET = regex.compile(r"[(（][^()（）]*[)）]")
 _NUMBER_CHARS = frozenset("0123456789.")
-
-
-# --- lexicons -------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class _UnitInfo:
-    dimension: str
-    factor: float
-
-
-@dataclass(frozen=True, slots=True)
-class _ClassifierInfo:
-    cls: str
-    human: bool
-
-
-def _number(value: str, name: str) -> float:
-    try:
-        return float(value)
-    except ValueError as exc:
-        raise LexiconError(f"{name}: {value!r} is not a number") from exc
-
-
-@cache
-def _units() -> dict[str, _UnitInfo]:
-    name = "link_units.tsv"
-    return {u: _UnitInfo(d, _number(f, name)) for u, d, f in read_table(name, 3)}
-
-
-@cache
-def _classifiers() -> dict[str, _ClassifierInfo]:
-    return {c: _ClassifierInfo(k, h == "y") for c, k, h in read_table("link_classifiers.tsv", 3)}
-
-
-@cache
-def _conflicts() -> dict[frozenset[str], str]:
-    return {frozenset((a, b)): why for a, b, why in read_table("link_classifier_conflicts.tsv", 3)}
 
 
 @cache
@@ -122,128 +102,11 @@ def _subset_markers() -> tuple[str, ...]:
 
 
 @cache
-def _increment_words() -> tuple[str, ...]:
-    return read_lines("link_increment_words.txt")
-
-
-@cache
 def _estimate_words() -> frozenset[str]:
     return frozenset(read_lines("link_estimate_words.txt"))
 
 
-# --- comparing two records --------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class _Units:
-    relation: Literal["same", "convertible", "flagged", "none"]
-    factor: float  # multiply an actual value by this to express it in the plan's unit
-    note: str = ""
-
-
-def _classifier_relation(pc: str | None, ac: str | None) -> _Units:
-    if not pc or not ac or pc == ac:
-        return _Units("same", 1.0)
-    table = _classifiers()
-    pi = table.get(pc, _ClassifierInfo(pc, False))
-    ai = table.get(ac, _ClassifierInfo(ac, False))
-    if pi.cls == ai.cls:
-        return _Units("same", 1.0, f"{pc}/{ac}")
-    if why := _conflicts().get(frozenset((pi.cls, ai.cls))):
-        return _Units("flagged", 1.0, why)
-    if ("generic" in (pi.cls, ai.cls)) and not (pi.human or ai.human):
-        return _Units("convertible", 1.0, f"{pc}/{ac}")
-    return _Units("none", 1.0, f"{pc} vs {ac}")
-
-
-def _unit_relation(plan: Target, actual: Target) -> _Units:
-    if plan.per and actual.per and plan.per != actual.per:
-        return _Units("flagged", 1.0, f"per {plan.per} vs per {actual.per}")
-    if plan.unit == actual.unit:
-        if plan.unit == "count":
-            return _classifier_relation(plan.classifier, actual.classifier)
-        return _Units("same", 1.0)
-    table = _units()
-    pu, au = table.get(plan.unit), table.get(actual.unit)
-    if pu is None or au is None:
-        return _Units("none", 1.0, f"{plan.unit} vs {actual.unit}")
-    if pu.dimension == au.dimension:
-        return _Units("convertible", au.factor / pu.factor, f"{actual.unit}→{plan.unit}")
-    # money_cny / money_usd: the same kind of quantity, but no rate to convert.
-    if pu.dimension.split("_")[0] == au.dimension.split("_")[0]:
-        return _Units("flagged", 1.0, f"{plan.unit} vs {actual.unit}: not convertible")
-    return _Units("none", 1.0, f"{plan.unit} vs {actual.unit}")
-
-
-def _is_increment(indicator: str | None) -> bool:
-    return bool(indicator) and any(w in indicator for w in _increment_words())
-
-
-def _kinds_compatible(plan: Target, actual: Target, strict: bool) -> str | None:
-    """Why the two kinds cannot be compared, or None when they can."""
-    if (plan.kind == "change") != (actual.kind == "change"):
-        return (f"{plan.kind} target, {actual.kind} result" if plan.kind == "change"
-                else f"{plan.kind} target, only a change reported")
-    if strict and plan.kind != actual.kind:
-        return f"{plan.kind} target, {actual.kind} result"
-    if _is_increment(plan.indicator) != _is_increment(actual.indicator):
-        return "increment vs total"
-    return None
-
-
-def _closeness(plan: Target, actual: Target, factor: float) -> float:
-    p, a = point(plan), point(actual)
-    if p is None or a is None or p == 0 or a == 0 or (p < 0) != (a < 0):
-        return 0.0
-    r = abs(a * factor / p)
-    return min(r, 1 / r)
-
-
-def _similarity(plan: Target, actual: Target, *, cross: bool) -> float:
-    """Evidence, in [0, 1], that ``actual`` reports on ``plan``'s indicator.
-
-    Across documents the canonical indicator decides.  Within one row all
-    targets often share a topic (开工, 竣工, 交付 of 安置房), so the canonical
-    match only counts half and the wording the other half; an identical
-    specific measure word (所, 座, 台, not the generic 个) adds evidence.
-    """
-    if cross:
-        return indicator_similarity(plan.indicator, actual.indicator)
-    if not actual.indicator:
-        return _UNNAMED_SIMILARITY
-    sim = (indicator_similarity(plan.indicator, actual.indicator)
-           + indicator_overlap(plan.indicator, actual.indicator)) / 2
-    if plan.classifier and plan.classifier == actual.classifier:
-        info = _classifiers().get(plan.classifier)
-        if info is None or info.cls != "generic":
-            sim += _SAME_CLASSIFIER_BONUS
-    return min(1.0, sim)
-
-
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    actual: int
-    score: float
-    similarity: float
-    units: _Units
-
-
-# --- the linking itself -----------------------------------------------------
-
-@dataclass(slots=True)
-class _Link:
-    """Working state of one plan target while links are chosen."""
-
-    primary: _Candidate | None = None
-    summed: list[_Candidate] = field(default_factory=list)
-    repeats: list[_Candidate] = field(default_factory=list)
-    scope: Literal["task", "cross", ""] = ""
-    verdict: Verdict | None = None
-    blocked: str = ""  # why a same-indicator result could not be compared
-
-    def candidates(self) -> list[_Candidate]:
-        head = [self.primary] if self.primary else []
-        return head + self.summed + self.repeats
-
+# --- sub-counts and restatements within a row ----------------------------------
 
 def _find_number(text: str, needle: str, start: int) -> int:
     """Next occurrence of ``needle`` not inside a longer number (8个 in 18个)."""
@@ -302,105 +165,180 @@ def _restates(a: Target, b: Target, factor: float) -> bool:
     return indicator_overlap(a.indicator, b.indicator) >= _RESTATEMENT_SIMILARITY
 
 
-def _candidates(plan: Target, actuals: Sequence[Target], idx: Sequence[int],
-                nested: set[int], *, cross: bool, state: _Link) -> list[_Candidate]:
-    out = []
-    plan_ind = lookup_indicator(plan.indicator)
-    for i in idx:
-        actual = actuals[i]
-        if point(actual) is None:
-            continue
-        sim = _similarity(plan, actual, cross=cross)
-        same_canonical = plan_ind is not None and plan_ind == lookup_indicator(actual.indicator)
-        strong = same_canonical or sim >= _CROSS_MIN_SIMILARITY
-        if cross:
-            if not strong or (plan.year is not None and actual.year != plan.year):
+# --- the linking itself -----------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    actual: int
+    score: float
+    similarity: float
+    units: Units
+
+
+@dataclass(slots=True)
+class _Link:
+    """Working state of one plan target while links are chosen."""
+
+    primary: _Candidate | None = None
+    summed: list[_Candidate] = field(default_factory=list)
+    repeats: list[_Candidate] = field(default_factory=list)
+    scope: Literal["task", "cross", ""] = ""
+    verdict: Verdict | None = None
+    blocked: str = ""  # why a same-indicator result could not be compared
+
+
+def _pairs(words: str) -> set[str]:
+    return {words[i:i + 2] for i in range(len(words) - 1)} or ({words} if words else set())
+
+
+class _Index:
+    """Results by canonical indicator and by the character pairs of their wording."""
+
+    def __init__(self, profiles: Sequence[Profile]):
+        self.by_indicator: dict[str, list[int]] = defaultdict(list)
+        self.by_pair: dict[str, list[int]] = defaultdict(list)
+        for i, prof in enumerate(profiles):
+            if prof.indicator is not None:
+                self.by_indicator[prof.indicator.slug].append(i)
+            for pair in _pairs(prof.words):
+                self.by_pair[pair].append(i)
+
+    def lookup(self, prof: Profile) -> list[int]:
+        """Results that may name the plan's indicator, in text order."""
+        found = set(self.by_indicator.get(prof.indicator.slug, ())) if prof.indicator else set()
+        pairs = _pairs(prof.words)
+        if pairs:
+            hits = Counter(i for pair in pairs for i in self.by_pair.get(pair, ()))
+            need = _MIN_SHARED_PAIRS * len(pairs)
+            found.update(i for i, n in hits.items() if n >= need)
+        return sorted(found)
+
+
+class _Linker:
+    def __init__(self, plans: Sequence[Target], actuals: Sequence[Target],
+                 plan_source: str | None, report_source: str | None):
+        self.plans, self.actuals = plans, actuals
+        self.pprof = [profile(t, plan_source) for t in plans]
+        self.aprof = [profile(t, report_source) for t in actuals]
+        self.states = [_Link() for _ in plans]
+
+    def candidates(self, p: int, idx: Sequence[int], nested: set[int], *, cross: bool,
+                   state: _Link) -> list[_Candidate]:
+        plan, pp = self.plans[p], self.pprof[p]
+        out = []
+        for i in idx:
+            actual, ap = self.actuals[i], self.aprof[i]
+            if point(actual) is None:
                 continue
-        elif sim < _TASK_MIN_SIMILARITY:
-            continue
-        units = _unit_relation(plan, actual)
-        why_not = _kinds_compatible(plan, actual, strict=cross)
-        if why_not or units.relation == "none":
-            # Worth telling the user only when it is clearly the same indicator.
-            if strong and not state.blocked:
-                state.blocked = f"{actual.text}: {why_not or units.note}"
-            continue
-        score = sim * (_NESTED_WEIGHT if i in nested else 1.0)
-        if units.relation != "flagged":
-            # Nearness of the figures breaks ties between equally well named
-            # results (3个 vs 6个 留用地项目).
-            score += 0.1 * _closeness(plan, actual, units.factor)
-        else:
-            # A comparable result of the same indicator beats one that can
-            # only be shown, not judged.
-            score -= 0.2
-        out.append(_Candidate(i, score, sim, units))
-    return out
-
-
-def _assign(plans: Sequence[Target], actuals: Sequence[Target], pidx: Sequence[int],
-            aidx: Sequence[int], nested: set[int], states: dict[int, _Link],
-            *, cross: bool) -> None:
-    """Give each plan its best result, then the same figure written again."""
-    pairs = []
-    for p in pidx:
-        for c in _candidates(plans[p], actuals, aidx, nested, cross=cross, state=states[p]):
-            pairs.append((c.score, p, c))
-    pairs.sort(key=lambda t: (-t[0], t[1], actuals[t[2].actual].start))
-    used: set[int] = set()
-    for _, p, cand in pairs:
-        # Across documents one result may answer plans of several documents.
-        if cand.actual in used and not cross:
-            continue
-        state = states[p]
-        if state.primary is None:
-            state.primary = cand
-            state.scope = "cross" if cross else "task"
-            used.add(cand.actual)
-        elif (cand.units.relation == state.primary.units.relation
-              and _restates(actuals[cand.actual], actuals[state.primary.actual],
-                            cand.units.factor / state.primary.units.factor)):
-            state.repeats.append(cand)
-            used.add(cand.actual)
-    if not cross:
-        _add_parts(plans, actuals, pidx, aidx, nested, states, used)
-
-
-def _reached(plan: Target, value: float) -> bool:
-    target = point(plan)
-    return target is not None and value >= target
-
-
-def _add_parts(plans: Sequence[Target], actuals: Sequence[Target], pidx: Sequence[int],
-               aidx: Sequence[int], nested: set[int], states: dict[int, _Link],
-               used: set[int]) -> None:
-    """Sum sub-counts of one row when no single one answers an amount target."""
-    open_plans = []
-    for p in pidx:
-        state, plan = states[p], plans[p]
-        prim = state.primary
-        if (prim is None or plan.kind != "amount" or is_rate(plan)
-                or plan.comparator in _CEILINGS or prim.units.relation == "flagged"):
-            continue
-        value = point(actuals[prim.actual])
-        # The time share is applied later; a sub-count sum is only worth it
-        # when the single figure falls short of the whole target.
-        if value is not None and not _reached(plan, value * prim.units.factor):
-            open_plans.append(p)
-    for a in aidx:
-        if a in used or a in nested or actuals[a].kind != "amount":
-            continue
-        best: tuple[float, int, _Candidate] | None = None
-        for p in open_plans:
-            for c in _candidates(plans[p], actuals, [a], nested, cross=False, state=_Link()):
-                if c.units.relation == "flagged":
+            same = pp.indicator is not None and pp.indicator == ap.indicator
+            sim = similarity(plan, actual, pp, ap, cross=cross)
+            strong = same or sim >= _CROSS_MIN_SIMILARITY
+            if cross:
+                if not strong or not periods_compatible(plan, actual):
                     continue
-                # A part goes to the target it names best.
-                if best is None or c.score > best[0]:
-                    best = (c.score, p, c)
-        if best is not None:
-            states[best[1]].summed.append(best[2])
-            used.add(a)
+            elif sim < _TASK_MIN_SIMILARITY:
+                continue
+            units = unit_relation(plan, actual)
+            why_not = kinds_compatible(plan, actual, strict=cross, same_indicator=same and cross)
+            if why_not or units.relation == "none":
+                # Worth telling the user only when it is clearly the same indicator.
+                if strong and not state.blocked:
+                    state.blocked = f"{actual.text}: {why_not or units.note}"
+                continue
+            score = sim * (_NESTED_WEIGHT if i in nested else 1.0)
+            if units.relation != "flagged":
+                # Within a row, nearness of the figures breaks ties between
+                # equally well named results (3个 vs 6个 留用地项目).  Across
+                # documents it would favour a restated target over the
+                # result; the first mention (the review's headline) wins.
+                score += 0.0 if cross else 0.1 * closeness(plan, actual, units.factor)
+            else:
+                # A comparable result of the same indicator beats one that
+                # can only be shown, not judged.
+                score -= 0.2
+            if cross:
+                # Across documents, a figure read as a result is better
+                # evidence than a target restated in the review (年初提出的
+                # 4%左右的目标), and a figure of the plan's own kind better
+                # than one read otherwise.
+                score += 0.1 * (actual.role == "actual") + 0.05 * (actual.kind == plan.kind)
+                # A decline answers a decline target (能耗…转为下降1.2%).
+                score += 0.05 * _same_sign(plan, actual)
+            out.append(_Candidate(i, score, sim, units))
+        return out
+
+    def assign(self, pidx: Sequence[int], aidx: Sequence[int] | None, nested: set[int],
+               *, cross: bool, index: _Index | None = None) -> None:
+        """Give each plan its best result, then the same figure written again."""
+        pairs = []
+        for p in pidx:
+            pool = aidx if index is None else [
+                i for i in index.lookup(self.pprof[p])
+                if self.plans[p].task is None or self.actuals[i].task != self.plans[p].task]
+            for c in self.candidates(p, pool, nested, cross=cross, state=self.states[p]):
+                pairs.append((c.score, p, c))
+        pairs.sort(key=lambda t: (-t[0], t[1], self.actuals[t[2].actual].start))
+        used: set[int] = set()
+        for _, p, cand in pairs:
+            # Across documents one result may answer plans of several documents.
+            if cand.actual in used and not cross:
+                continue
+            state = self.states[p]
+            if state.primary is None:
+                state.primary = cand
+                state.scope = "cross" if cross else "task"
+                used.add(cand.actual)
+            elif (cand.units.relation == state.primary.units.relation
+                  and _restates(self.actuals[cand.actual], self.actuals[state.primary.actual],
+                                cand.units.factor / state.primary.units.factor)):
+                state.repeats.append(cand)
+                used.add(cand.actual)
+        if not cross and aidx is not None:
+            self.add_parts(pidx, aidx, nested, used)
+
+    def add_parts(self, pidx: Sequence[int], aidx: Sequence[int], nested: set[int],
+                  used: set[int]) -> None:
+        """Sum sub-counts of one row when no single one answers an amount target."""
+        open_plans = []
+        for p in pidx:
+            state, plan = self.states[p], self.plans[p]
+            prim = state.primary
+            if (prim is None or plan.kind != "amount" or is_rate(plan)
+                    or plan.comparator in _CEILINGS or prim.units.relation == "flagged"):
+                continue
+            value, target = point(self.actuals[prim.actual]), point(plan)
+            # The time share is applied later; a sub-count sum is only worth
+            # it when the single figure falls short of the whole target.
+            if value is not None and target is not None and value * prim.units.factor < target:
+                open_plans.append(p)
+        for a in aidx:
+            if a in used or a in nested or self.actuals[a].kind != "amount":
+                continue
+            best: tuple[float, int, _Candidate] | None = None
+            for p in open_plans:
+                for c in self.candidates(p, [a], nested, cross=False, state=_Link()):
+                    if c.units.relation == "flagged":
+                        continue
+                    # A part goes to the target it names best.
+                    if best is None or c.score > best[0]:
+                        best = (c.score, p, c)
+            if best is not None:
+                self.states[best[1]].summed.append(best[2])
+                used.add(a)
+
+    def words(self, p: int, statements: Sequence[str]) -> Verdict | None:
+        """A verdict in words from the report's sentences (目标没有完成)."""
+        plan, prof = self.plans[p], self.pprof[p]
+        for sentence in statements:
+            if v := completion_verdict(plan.indicator, sentence, prof.indicator):
+                if not v.whole_cell:
+                    return v
+        return None
+
+
+def _same_sign(plan: Target, actual: Target) -> bool:
+    p, a = point(plan), point(actual)
+    return p is not None and a is not None and (p < 0) == (a < 0)
 
 
 # --- the public functions -----------------------------------------------------
@@ -422,11 +360,10 @@ def _confidence(state: _Link, actuals: Sequence[Target]) -> float:
     return round(min(1.0, max(0.0, base)), 3)
 
 
-
 def _verdict(plan: Target, state: _Link, actuals: Sequence[Target], fraction: float,
-             tolerance: float) -> Link:
+             tolerance: float, prof: Profile) -> Link:
     """The typed link of one plan: its results, the judgement and the reasons."""
-    ind = lookup_indicator(plan.indicator)
+    ind = prof.indicator
     base = dict(plan=plan, indicator=ind.slug if ind else None,
                 confidence=_confidence(state, actuals), scope=state.scope or None)
     where = (reason("where_task", task=plan.task) if state.scope == "task"
@@ -487,13 +424,15 @@ def _verdict(plan: Target, state: _Link, actuals: Sequence[Target], fraction: fl
 def link(plans: Sequence[Target], actuals: Sequence[Target], *,
          completions: Mapping[str, str] | None = None, period: str | None = None,
          tolerance: float = DEFAULT_TOLERANCE, plan_doc: str | None = None,
-         actual_doc: str | None = None) -> Links:
+         actual_doc: str | None = None, plan_source: str | None = None,
+         report_source: str | None = None, statements: Sequence[str] = ()) -> Links:
     """Link each plan target to the result(s) reported for it and judge it.
 
     Args:
         plans: planned targets (``role`` is not checked).
         actuals: reported results, from the same document (same ``task`` as
-            their plan) or from another one.
+            their plan) or from another one.  Only results: a report's own
+            targets are no answer to a plan.
         completions: task id → text of that task's completion cell
             (累计完成情况), for qualitative verdicts and to recognise sub-counts.
         period: the reporting period of ``actuals`` (``1-9月``, ``前三季度``);
@@ -501,6 +440,11 @@ def link(plans: Sequence[Target], actuals: Sequence[Target], *,
         tolerance: points of rounding a ``~`` (左右) rate target allows on its
             bad side (other ``~`` targets allow 5 %).
         plan_doc, actual_doc: document names written into each link.
+        plan_source, report_source: the texts the plans and results index,
+            so that a record whose indicator phrase names nothing known can
+            borrow the indicator of its clause.
+        statements: sentences of the report that may judge a target in words
+            (物价调控目标没有完成) when no figure answers it.
 
     Returns:
         One :class:`~zhtargets.records.Link` per plan target, in input order
@@ -508,21 +452,22 @@ def link(plans: Sequence[Target], actuals: Sequence[Target], *,
     """
     fraction = period_fraction(period)
     completions = completions or {}
-    states = {p: _Link() for p in range(len(plans))}
+    linker = _Linker(plans, actuals, plan_source, report_source)
+    states = linker.states
 
-    by_task: dict[str, list[int]] = {}
+    by_task: dict[str, list[int]] = defaultdict(list)
     for i, a in enumerate(actuals):
         if a.task is not None:
-            by_task.setdefault(a.task, []).append(i)
-    plan_tasks: dict[str, list[int]] = {}
+            by_task[a.task].append(i)
+    plan_tasks: dict[str, list[int]] = defaultdict(list)
     for p, plan in enumerate(plans):
         if plan.task is not None:
-            plan_tasks.setdefault(plan.task, []).append(p)
+            plan_tasks[plan.task].append(p)
 
     for task, pidx in plan_tasks.items():
         aidx = by_task.get(task, [])
         nested = _nested(actuals, aidx, completions.get(task))
-        _assign(plans, actuals, pidx, aidx, nested, states, cross=False)
+        linker.assign(pidx, aidx, nested, cross=False)
         if (cell := completions.get(task)) is not None:
             for p in pidx:
                 if states[p].primary is None:
@@ -530,18 +475,58 @@ def link(plans: Sequence[Target], actuals: Sequence[Target], *,
                     states[p].scope = "task" if states[p].verdict else ""
 
     # Targets the row did not answer look for a result elsewhere.
-    for p, plan in enumerate(plans):
-        state = states[p]
-        if state.primary is not None or state.verdict is not None:
-            continue
-        others = [i for i, a in enumerate(actuals) if plan.task is None or a.task != plan.task]
-        _assign(plans, actuals, [p], others, set(), states, cross=True)
+    waiting = [p for p, s in enumerate(states) if s.primary is None and s.verdict is None]
+    if waiting:
+        linker.assign(waiting, None, set(), cross=True, index=_Index(linker.aprof))
+    for p in waiting:
+        if states[p].primary is None and statements:
+            states[p].verdict = linker.words(p, statements)
+            states[p].scope = "cross" if states[p].verdict else ""
 
     out = Links()
     for p, plan in enumerate(plans):
-        k = _verdict(plan, states[p], actuals, fraction, tolerance)
+        k = _verdict(plan, states[p], actuals, fraction, tolerance, linker.pprof[p])
         out.append(_with_docs(k, plan_doc, actual_doc))
     return out
+
+
+def sentences(text: str, start: int = 0, end: int | None = None) -> list[str]:
+    """The sentences of ``text[start:end]`` (for ``statements``)."""
+    return [m.group() for m in _SENTENCE.finditer(text, start, len(text) if end is None else end)]
+
+
+def reported(targets: Sequence[Target], year: int | None) -> list[Target]:
+    """What a document of ``year`` reports as done: its results, and any
+    figure for a period that ended before that year (a review sentence read
+    as a plan still speaks of the past).  Never a target for later."""
+    return [t for t in targets if t.role == "actual" or (
+        year is not None and t.period_end is not None and t.period_end < year)]
+
+
+def same_numbering(plan: Structure, report: Structure) -> dict[str, str]:
+    """Report task id → plan task id, where the report keeps the plan's numbering.
+
+    A task list and its separately published completion report number their
+    tasks alike (the 1月 分解表 and the 12月 完成情况); a report numbered
+    otherwise shares no rows with the plan.
+    """
+    numbered = {t.number: t for t in plan.tasks if t.number is not None}
+    report_numbered = [t for t in report.tasks if t.number is not None]
+    out = {}
+    for t in report_numbered:
+        twin = numbered.get(t.number)
+        if twin is not None and _same_task(plan.text(twin), report.text(t)):
+            out[t.id] = twin.id
+    # Two outlines that agree here and there by chance (two years' work
+    # reports) do not share a numbering.
+    if len(out) < _SAME_NUMBERING_SHARE * len(report_numbered):
+        return {}
+    return out
+
+
+def _same_task(a: str, b: str) -> bool:
+    pa, pb = _pairs(a), _pairs(b)
+    return bool(pa and pb) and len(pa & pb) >= _SAME_TASK_SHARE * min(len(pa), len(pb))
 
 
 def _with_docs(k: Link, plan_doc: str | None, actual_doc: str | None) -> Link:

@@ -1,0 +1,292 @@
+"""Evidence that a reported figure answers a planned target.
+
+Four questions, each answered once per pair of records (or once per record):
+
+* the indicator: the same canonical indicator (``lexicons/indicators.tsv``),
+  or close wording; a record whose own indicator phrase names nothing known
+  (比上年, 今年要再解决) borrows the nearest known indicator of its clause,
+  before or after the number (国内生产总值达到…，比上年增长9.5%;
+  解决3200万农村人口的安全饮水问题);
+* the unit: through the extractor's pint registry (``lexicons/units.txt``,
+  one unit table for extraction and linking); yuan against USD and persons
+  against person-times (名 vs 人次) are the same kind of quantity with no
+  conversion, so they are linked but never judged;
+* the kind: a change answers a change; across documents a rate target may
+  be answered by its rate as written (CPI 涨幅 read as a level), a stock or
+  amount by a level or an amount of the same unit; an increment (增量) is
+  never answered by its total;
+* the period: the same years, and 年均 or 累计 figures only by their like.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+import regex
+
+from ._lexicon import read_lines, read_table
+from .extractor import default_extractor
+from .indicators import (
+    Indicator,
+    clean_indicator_text,
+    find_indicators,
+    indicator_overlap,
+    indicator_similarity,
+    lookup_indicator,
+    normalize_indicator,
+)
+from .judge import is_rate, point
+from .records import Target
+
+__all__ = ["Units", "Profile", "profile", "unit_relation", "kinds_compatible",
+           "periods_compatible", "similarity", "closeness", "classifier_info"]
+
+# Within one row all targets often share a topic, so the canonical match only
+# counts half and the wording the other half; a result without an indicator
+# has only the row to vouch for it, which counts as just enough.
+_UNNAMED_SIMILARITY = 0.3
+# 8所 中小学、幼儿园 against 8所 学校建设: the measure word says what the
+# wording does not.
+_SAME_CLASSIFIER_BONUS = 0.15
+# How far, in characters, a clause reaches each side of a number when a
+# record's own indicator names nothing known.
+_CLAUSE_REACH = 40
+# A bare count's noun starts at most this many characters after it (500万户
+# is written 500万农村沼气用户 as often as 500万沼气用户).
+_NOUN_AFTER = 2
+# An indicator phrase this short (比上年, 增长) names nothing by itself.
+_GENERIC_LEN = 3
+_CLAUSE_END = regex.compile(r"[。；;！!？?\n]")
+_COMMA = regex.compile(r"[，,：:]")
+_DIGITS = regex.compile(r"[\d.%％]+")
+
+
+# --- lexicons -------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ClassifierInfo:
+    cls: str
+    human: bool
+
+
+@cache
+def _classifiers() -> dict[str, ClassifierInfo]:
+    return {c: ClassifierInfo(k, h == "y") for c, k, h in read_table("link_classifiers.tsv", 3)}
+
+
+def classifier_info(classifier: str | None) -> ClassifierInfo | None:
+    return _classifiers().get(classifier) if classifier else None
+
+
+@cache
+def _conflicts() -> dict[frozenset[str], str]:
+    return {frozenset((a, b)): why for a, b, why in read_table("link_classifier_conflicts.tsv", 3)}
+
+
+@cache
+def _increment_words() -> tuple[str, ...]:
+    return read_lines("link_increment_words.txt")
+
+
+# --- units ------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Units:
+    relation: Literal["same", "convertible", "flagged", "none"]
+    factor: float  # multiply an actual value by this to express it in the plan's unit
+    note: str = ""
+
+
+def _classifier_relation(pc: str | None, ac: str | None) -> Units:
+    if not pc or not ac or pc == ac:
+        return Units("same", 1.0)
+    table = _classifiers()
+    pi = table.get(pc, ClassifierInfo(pc, False))
+    ai = table.get(ac, ClassifierInfo(ac, False))
+    if pi.cls == ai.cls:
+        return Units("same", 1.0, f"{pc}/{ac}")
+    if why := _conflicts().get(frozenset((pi.cls, ai.cls))):
+        return Units("flagged", 1.0, why)
+    if ("generic" in (pi.cls, ai.cls)) and not (pi.human or ai.human):
+        return Units("convertible", 1.0, f"{pc}/{ac}")
+    return Units("none", 1.0, f"{pc} vs {ac}")
+
+
+@cache
+def _unit_pair(plan_unit: str, actual_unit: str) -> Units:
+    reg = default_extractor().units.registry
+    try:
+        pu, au = reg.parse_units(plan_unit), reg.parse_units(actual_unit)
+    except Exception:  # pint raises many types for an unknown name
+        return Units("none", 1.0, f"{plan_unit} vs {actual_unit}")
+    if pu.dimensionality == au.dimensionality:
+        factor = reg.Quantity(1.0, au).to(pu).magnitude
+        return Units("convertible", float(factor), f"{actual_unit}→{plan_unit}")
+    # Each currency is its own base dimension in units.txt ([currency_cny],
+    # [currency_usd]): the same kind of quantity, but no rate to convert.
+    kinds = [{d.split("_")[0] for d in u.dimensionality} for u in (pu, au)]
+    if kinds[0] == kinds[1] == {"[currency"}:
+        return Units("flagged", 1.0, f"{plan_unit} vs {actual_unit}: not convertible")
+    return Units("none", 1.0, f"{plan_unit} vs {actual_unit}")
+
+
+def unit_relation(plan: Target, actual: Target) -> Units:
+    """How ``actual``'s unit compares with ``plan``'s, and the factor between them."""
+    if plan.per and actual.per and plan.per != actual.per:
+        return Units("flagged", 1.0, f"per {plan.per} vs per {actual.per}")
+    if plan.unit == actual.unit:
+        if plan.unit == "count":
+            return _classifier_relation(plan.classifier, actual.classifier)
+        return Units("same", 1.0)
+    # A rate never compares with a count or a plain number, although pint
+    # calls all three dimensionless.
+    if is_rate(plan) or is_rate(actual) or "count" in (plan.unit, actual.unit):
+        return Units("none", 1.0, f"{plan.unit} vs {actual.unit}")
+    pq, aq = plan.quantity, actual.quantity
+    if pq is not None and aq is not None:
+        # The records' own registry knows the units an extractor was given
+        # beyond the bundled ones (兆瓦时 from a user's units.txt).
+        try:
+            factor = type(aq)(1.0, aq.units).to(pq.units).magnitude
+            return Units("convertible", float(factor), f"{actual.unit}→{plan.unit}")
+        except Exception:  # pint: dimensionality error, or two registries
+            pass
+    return _unit_pair(plan.unit, actual.unit)
+
+
+# --- kinds and periods --------------------------------------------------------------
+
+def _is_increment(indicator: str | None) -> bool:
+    return bool(indicator) and any(w in indicator for w in _increment_words())
+
+
+def kinds_compatible(plan: Target, actual: Target, *, strict: bool,
+                     same_indicator: bool = False) -> str | None:
+    """Why the two kinds cannot be compared, or None when they can.
+
+    ``strict`` (across documents) asks for the same kind, except that a rate
+    of one canonical indicator answers its target however each was read
+    (CPI 涨幅 4% as a level against 上涨1.8% as a change).
+    """
+    if _is_increment(plan.indicator) != _is_increment(actual.indicator):
+        return "increment vs total"
+    if same_indicator and is_rate(plan) and is_rate(actual):
+        return None
+    if (plan.kind == "change") != (actual.kind == "change"):
+        return (f"{plan.kind} target, {actual.kind} result" if plan.kind == "change"
+                else f"{plan.kind} target, only a change reported")
+    if strict and plan.kind != actual.kind and not same_indicator:
+        return f"{plan.kind} target, {actual.kind} result"
+    return None
+
+
+def periods_compatible(plan: Target, actual: Target) -> bool:
+    """Same years and the same aggregation (annual, 年均, 累计).
+
+    Where a side states no period, the years written in the sentence decide;
+    with neither, nothing forbids the pair.
+    """
+    if plan.aggregate != actual.aggregate:
+        return False
+    if plan.period_start is not None and actual.period_start is not None:
+        return (plan.period_start, plan.period_end) == (actual.period_start, actual.period_end)
+    return plan.year is None or actual.year == plan.year
+
+
+# --- indicators ----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What a record measures, worked out once per record."""
+
+    indicator: Indicator | None
+    words: str          # the indicator phrase, scope words stripped
+
+
+def _clause(text: str, start: int, end: int) -> tuple[str, str]:
+    """The clause around a number: its words before and after it."""
+    lo = max(0, start - _CLAUSE_REACH)
+    left = text[lo:start]
+    if (m := list(_CLAUSE_END.finditer(left))):
+        left = left[m[-1].end():]
+    right = text[end:end + _CLAUSE_REACH]
+    if (m := _CLAUSE_END.search(right)):
+        right = right[:m.start()]
+    return left, right
+
+
+def profile(t: Target, text: str | None = None) -> Profile:
+    """The record's canonical indicator and wording.
+
+    With the document ``text``: a bare count takes the indicator named right
+    after it (增加500万沼气用户); a record whose indicator names nothing known
+    borrows the nearest known one of its sentence, before the number (not
+    across another figure, unless its own phrase is as short as 比上年:
+    国内生产总值达到…，比上年增长9.5%) or after it up to the next comma
+    (解决3200万农村人口的安全饮水问题).
+    """
+    ind = lookup_indicator(t.indicator)
+    words = normalize_indicator(t.indicator) if t.indicator else ""
+    if text is None or not 0 <= t.start <= t.end <= len(text):
+        return Profile(ind, words)
+    left, right = _clause(text, t.start, t.end)
+    part = _COMMA.split(right)[0]
+    after = [(start, i) for start, _, i in find_indicators(part)]
+    if after and after[0][0] <= _NOUN_AFTER and t.unit == "count" and not t.classifier:
+        # A bare count names what it counts right after it (增加500万沼气用户).
+        ind = after[0][1]
+    elif ind is None:
+        own = clean_indicator_text(t.indicator or "")
+        # Across an earlier figure of the sentence the name belongs to that
+        # figure (新增城镇就业900万人，下岗失业人员再就业500万人), unless this
+        # phrase is too short to name anything itself (…13.65万亿元，比上年增长).
+        reach = left if len(own) <= _GENERIC_LEN else _DIGITS.split(left)[-1]
+        before = [(len(clean_indicator_text(reach)) - end, i)
+                  for _, end, i in find_indicators(reach)]
+        if nearest := min(before + after, key=lambda d: d[0], default=None):
+            ind = nearest[1]
+    # Generic wording (中央财政安排) says what is measured only with the
+    # words after the number, to the end of the sentence (…109亿元资金支持再就业).
+    words = normalize_indicator((t.indicator or _COMMA.split(left)[-1]) + _DIGITS.sub("", right))
+    return Profile(ind, words)
+
+
+def similarity(plan: Target, actual: Target, pp: Profile, ap: Profile, *,
+               cross: bool) -> float:
+    """Evidence, in [0, 1], that ``actual`` reports on ``plan``'s indicator.
+
+    Across documents the canonical indicator decides, else the wording.
+    Within one row all targets often share a topic (开工, 竣工, 交付 of
+    安置房), so the canonical match only counts half and the wording the
+    other half; an identical specific measure word adds evidence.
+    """
+    if cross:
+        if pp.indicator is not None or ap.indicator is not None:
+            # A result known to measure a named indicator answers only a
+            # plan naming the same one.
+            return 1.0 if pp.indicator == ap.indicator else 0.0
+        return indicator_overlap(pp.words, ap.words)
+    if not actual.indicator:
+        return _UNNAMED_SIMILARITY
+    sim = (indicator_similarity(plan.indicator, actual.indicator)
+           + indicator_overlap(plan.indicator, actual.indicator)) / 2
+    if plan.classifier and plan.classifier == actual.classifier:
+        info = _classifiers().get(plan.classifier)
+        if info is None or info.cls != "generic":
+            sim += _SAME_CLASSIFIER_BONUS
+    return min(1.0, sim)
+
+
+def closeness(plan: Target, actual: Target, factor: float) -> float:
+    """How near two figures are, 1 when equal, toward 0 far apart."""
+    p, a = point(plan), point(actual)
+    if p is None or a is None or p == 0 or a == 0 or (p < 0) != (a < 0):
+        return 0.0
+    r = abs(a * factor / p)
+    return min(r, 1 / r)
+
+
+def profiles(targets: Sequence[Target], text: str | None) -> list[Profile]:
+    return [profile(t, text) for t in targets]
