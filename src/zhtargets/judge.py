@@ -43,6 +43,7 @@ from .records import Status, Target
 __all__ = [
     "judge", "Judgement", "point", "is_rate", "lower_is_better", "reason",
     "period_fraction", "completion_verdict", "Verdict", "DEFAULT_TOLERANCE",
+    "Statement", "read_statements", "stated_verdict",
 ]
 
 # Points of rounding a 左右 rate target allows below itself (8%左右 is met by
@@ -274,28 +275,49 @@ def _coverage(indicator: str, clause: str) -> float:
     return sum(c in clause for c in chars) / len(chars)
 
 
-def completion_verdict(indicator: str | None, cell: str,
-                       canonical: Indicator | None = None) -> Verdict | None:
-    """The verdict a text gives a target in words, if any.
+def completion_verdict(indicator: str | None, cell: str) -> Verdict | None:
+    """The verdict a completion cell gives a target in words, if any.
 
     A cell that is nothing but a verdict (``已完成。``) answers every target of
-    its row.  Otherwise a clause without Arabic digits that names the target
-    (at least half the characters of its indicator, or its ``canonical``
-    indicator by any of its names: 物价 for 居民消费价格) and holds a phrase
-    of ``lexicons/link_completion.tsv`` decides it.
+    its row.  Otherwise a clause without Arabic digits that names the target's
+    indicator (at least half its characters) and holds a phrase of
+    ``lexicons/link_completion.tsv`` decides it.
     """
     bare = _NOISE.sub("", cell)
     whole = [p for p in _phrases() if p.text == bare]
     if whole:
         return _decide(whole, whole_cell=True)
-    if not indicator and canonical is None:
-        return None
+    return stated_verdict(indicator, None, read_statements([cell]))
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A clause of a report that gives a verdict in words, read once."""
+
+    clause: str
+    names: frozenset[str]     # canonical indicators the clause names
+    hits: tuple[_Phrase, ...]
+
+
+def read_statements(sentences: Sequence[str]) -> list[Statement]:
+    """The clauses without figures that hold a verdict phrase."""
+    out = []
+    for sentence in sentences:
+        for clause in _CLAUSE_SPLIT.split(sentence):
+            if not clause or _DIGIT.search(clause) or not (hits := _phrase_hits(clause)):
+                continue
+            names = frozenset(i.slug for _, _, i in find_indicators(clause))
+            out.append(Statement(clause, names, tuple(hits)))
+    return out
+
+
+def stated_verdict(indicator: str | None, canonical: Indicator | None,
+                   statements: Sequence[Statement]) -> Verdict | None:
+    """The verdict the statements give a target: those naming its canonical
+    indicator by any name (物价 for 居民消费价格), or half its words."""
     hits: list[_Phrase] = []
-    for clause in _CLAUSE_SPLIT.split(cell):
-        if not clause or _DIGIT.search(clause):
-            continue
-        named = (indicator and _coverage(indicator, clause) >= _CLAUSE_COVERAGE) or (
-            canonical is not None and any(i is canonical for _, _, i in find_indicators(clause)))
-        if named:
-            hits.extend(_phrase_hits(clause))
+    for st in statements:
+        if (canonical is not None and canonical.slug in st.names) or (
+                indicator and _coverage(indicator, st.clause) >= _CLAUSE_COVERAGE):
+            hits.extend(st.hits)
     return _decide(hits, whole_cell=False)

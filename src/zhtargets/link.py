@@ -49,7 +49,9 @@ from .judge import (
     judge,
     period_fraction,
     point,
+    read_statements,
     reason,
+    stated_verdict,
 )
 from .records import LINK_COLUMNS, STATUSES, Link, Links, Target
 from .structure import Structure
@@ -326,14 +328,6 @@ class _Linker:
                 self.states[best[1]].summed.append(best[2])
                 used.add(a)
 
-    def words(self, p: int, statements: Sequence[str]) -> Verdict | None:
-        """A verdict in words from the report's sentences (目标没有完成)."""
-        plan, prof = self.plans[p], self.pprof[p]
-        for sentence in statements:
-            if v := completion_verdict(plan.indicator, sentence, prof.indicator):
-                if not v.whole_cell:
-                    return v
-        return None
 
 
 def _same_sign(plan: Target, actual: Target) -> bool:
@@ -478,9 +472,10 @@ def link(plans: Sequence[Target], actuals: Sequence[Target], *,
     waiting = [p for p, s in enumerate(states) if s.primary is None and s.verdict is None]
     if waiting:
         linker.assign(waiting, None, set(), cross=True, index=_Index(linker.aprof))
+    said = read_statements(statements)
     for p in waiting:
-        if states[p].primary is None and statements:
-            states[p].verdict = linker.words(p, statements)
+        if states[p].primary is None and said:
+            states[p].verdict = stated_verdict(plans[p].indicator, linker.pprof[p].indicator, said)
             states[p].scope = "cross" if states[p].verdict else ""
 
     out = Links()
