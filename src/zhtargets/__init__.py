@@ -19,7 +19,7 @@ from .units import unit_names
 __all__ = [
     "Extractor", "Target", "Targets", "Link", "Links", "extract", "to_frame", "ledger_frame",
     "InputError", "LexiconError", "corpus_dir",
-    "Document", "read_document", "read_text", "link", "render", "to_displacy",
+    "Document", "read_document", "read_text", "link", "panel", "render", "to_displacy",
     "to_excel", "plot_targets", "plot_summary",
 ]
 __version__ = "0.1.0"
@@ -41,10 +41,11 @@ def __getattr__(name: str) -> Any:
 
 
 class _SameNamedFunction:
-    """``zhtargets.link`` and ``zhtargets.render`` are functions of submodules
-    with the same names.  Importing such a submodule makes Python bind the
-    module to the package's attribute; this descriptor loads the function on
-    first use and ignores that binding, so the name stays the function."""
+    """``zhtargets.link``, ``zhtargets.panel`` and ``zhtargets.render`` are
+    functions of submodules with the same names.  Importing such a submodule
+    makes Python bind the module to the package's attribute; this descriptor
+    loads the function on first use and ignores that binding, so the name
+    stays the function."""
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -61,6 +62,7 @@ class _SameNamedFunction:
 
 class _Package(ModuleType):
     link = _SameNamedFunction()
+    panel = _SameNamedFunction()
     render = _SameNamedFunction()
 
 

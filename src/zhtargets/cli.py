@@ -1,4 +1,4 @@
-"""Command line: ``zhtargets extract | tasks | link | render | plot | eval``.
+"""Command line: ``zhtargets extract | tasks | link | panel | render | plot | eval``.
 
 Every command reads UTF-8, UTF-16 and GB18030 text, takes files, folders and
 globs, reports a file it cannot read on stderr and goes on with the rest
@@ -151,9 +151,34 @@ def _cmd_eval(args) -> int:
     result = score(raw, gold, preds, links, per_doc_detail=not args.json)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
-    else:
-        print(format_report(result))
+        return 1 if args.failures else 0
+    # The bundled work-report pairs, unless other folders were asked for.
+    if not (args.raw or args.gold or args.pred) and (corpus / "reports").is_dir():
+        from .evaluate import score_reports
+
+        result = {**result, "reports": score_reports(corpus / "reports")}
+    print(format_report(result))
     return 1 if args.failures else 0
+
+
+def _cmd_panel(args) -> int:
+    from .panel import panel
+
+    df = panel(args.paths, meta=args.meta, tolerance=args.tolerance)
+    if args.format in ("xlsx", "parquet"):
+        if not args.output or args.output == "-":
+            print(f"zhtargets panel: --format {args.format} needs -o FILE", file=sys.stderr)
+            return 2
+        if args.format == "parquet":
+            from .ledger import to_parquet
+
+            to_parquet(df, args.output)
+        else:
+            df.to_excel(args.output, index=False, sheet_name="panel")
+        return 0
+    with _open_out(args.output, args.format) as out:
+        _write(df.astype(object).where(df.notna(), None).to_dict("records"), args.format, out)
+    return 0
 
 
 def _extract_and_link(path) -> tuple[list, list]:
@@ -194,6 +219,15 @@ def _parser() -> argparse.ArgumentParser:
                    help="points of rounding a 左右 rate target allows (default 0.1)")
     p.add_argument("-o", "--output")
     p.set_defaults(func=_cmd_link)
+
+    p = sub.add_parser("panel", help="every plan target by region and year, with its result")
+    p.add_argument("paths", nargs="+", help="documents, or folders of *.txt")
+    p.add_argument("--meta", help="CSV with path, region, level, year overriding the texts")
+    p.add_argument("--format", choices=["jsonl", "csv", "xlsx", "parquet"], default="jsonl")
+    p.add_argument("--tolerance", type=float,
+                   help="points of rounding a 左右 rate target allows (default 0.1)")
+    p.add_argument("-o", "--output")
+    p.set_defaults(func=_cmd_panel)
 
     p = sub.add_parser("render", help="an HTML page with every target highlighted")
     p.add_argument("path")

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["GoldError", "load_gold", "load_texts", "read_jsonl", "score", "format_report"]
+__all__ = ["GoldError", "load_gold", "load_texts", "read_jsonl", "score", "format_report",
+           "score_cross_links", "score_reports"]
 
 Record = Mapping[str, Any]
 Span = tuple[int, int]
@@ -683,4 +684,92 @@ def format_report(result: Mapping[str, Any]) -> str:
         lines += ["", *per_doc]
     if "links" in result:
         lines += ["", "links"] + [_line(k, v, "  ") for k, v in result["links"].items()]
+    if "reports" in result:
+        reports = result["reports"]
+        lines += ["", "reports (corpus/reports): targets"]
+        lines += [_line(k, v, "  ") for k, v in reports["targets"].items()]
+        lines += ["reports: links across documents (score_links.py)"]
+        lines += [_line(k, v, "  ") for k, v in reports["links"].items()]
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------
+# Links across documents (corpus/reports/links.jsonl)
+
+def _stem(name: str | None) -> str | None:
+    return name[:-4] if name and name.endswith(".txt") else name
+
+
+def _overlaps(start: Any, end: Any, gold_start: int, gold_end: int) -> bool:
+    return start is not None and end is not None and min(end, gold_end) - max(start, gold_start) > 0
+
+
+def score_cross_links(gold: Sequence[Record], preds: Sequence[Record]) -> dict[str, Any]:
+    """Plan→result links across documents against gold link lines, with the
+    figures of the project's ``score_links.py``.
+
+    A gold pair (a line with an ``actual_value``) is found when one predicted
+    line's plan span overlaps the gold ``plan_text`` and its actual span the
+    gold ``actual_text``; status accuracy is over every gold line (right when
+    some predicted line on that plan carries the gold status); precision over
+    the predicted links whose plan overlaps a gold plan.
+    """
+    spans = []
+    for g in gold:
+        start = g["plan_char_offset"]
+        a_start = g.get("actual_char_offset")
+        has = bool(g.get("actual_text"))
+        spans.append((_stem(g["plan_doc"]), start, start + len(g["plan_text"]),
+                      _stem(g.get("actual_doc")) if has else None, a_start,
+                      a_start + len(g["actual_text"]) if has else None))
+    preds = [{**p, "plan_doc": _stem(p.get("plan_doc") or p.get("doc")),
+              "actual_doc": _stem(p.get("actual_doc") or p.get("doc"))} for p in preds]
+    by_doc: dict[str | None, list[Record]] = defaultdict(list)
+    for p in preds:
+        by_doc[p["plan_doc"]].append(p)
+    found = right = 0
+    pairs = 0
+    for g, (doc, start, end, a_doc, a_start, a_end) in zip(gold, spans):
+        mine = [p for p in by_doc[doc] if _overlaps(p.get("plan_start"), p.get("plan_end"),
+                                                    start, end)]
+        right += any(p.get("status") == g["status"] for p in mine)
+        if g.get("actual_doc") and g.get("actual_value") is not None:
+            pairs += 1
+            found += any(p["actual_doc"] == a_doc and _overlaps(p.get("actual_start"),
+                                                                p.get("actual_end"), a_start, a_end)
+                         for p in mine)
+    considered = correct = 0
+    for p in preds:
+        if p.get("actual_start") is None:
+            continue
+        hits = [sp for sp in spans if sp[0] == p["plan_doc"]
+                and _overlaps(p.get("plan_start"), p.get("plan_end"), sp[1], sp[2])]
+        if hits:
+            considered += 1
+            correct += any(a_doc is not None and p["actual_doc"] == a_doc
+                           and _overlaps(p.get("actual_start"), p.get("actual_end"), a_s, a_e)
+                           for _, _, _, a_doc, a_s, a_e in hits)
+    precision = correct / considered if considered else 0.0
+    recall = found / pairs if pairs else 0.0
+    return {"gold_pairs": pairs, "found": found, "recall": recall, "precision": precision,
+            "status_acc": right / len(gold) if gold else 0.0, "f1": _f1(precision, recall)}
+
+
+def score_reports(folder: StrPath) -> dict[str, Any]:
+    """Extraction and cross-document link figures of a folder laid out like
+    ``corpus/reports``: ``raw/``, ``gold/`` and ``links.jsonl``, each plan
+    document linked to the report its gold lines name."""
+    from .document import read_document
+    from .link import link_records
+
+    folder = Path(folder)
+    docs = {p.stem: read_document(p) for p in sorted((folder / "raw").glob("*.txt"))}
+    preds = [{"doc": name, **t.to_dict()} for name, d in docs.items() for t in d.targets]
+    gold_links = read_jsonl(folder / "links.jsonl")
+    pairs = dict.fromkeys((_stem(g["plan_doc"]), _stem(g["actual_doc"])) for g in gold_links
+                          if g.get("actual_doc"))
+    predicted = [r for plan, report in pairs if plan in docs and report in docs
+                 for r in link_records(docs[plan].link(docs[report]))]
+    result = score(folder / "raw", folder / "gold", preds)
+    totals = {k: v for k, v in result.items() if k not in _NOT_TOTALS}
+    return {"targets": totals, "links": score_cross_links(gold_links, predicted)}

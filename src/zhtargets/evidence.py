@@ -40,7 +40,7 @@ from .indicators import (
 from .judge import is_rate, point
 from .records import Target
 
-__all__ = ["Units", "Profile", "profile", "unit_relation", "kinds_compatible",
+__all__ = ["Units", "Profile", "profile", "char_pairs", "pair_overlap", "unit_relation", "kinds_compatible",
            "periods_compatible", "similarity", "closeness", "classifier_info"]
 
 # Within one row all targets often share a topic, so the canonical match only
@@ -86,8 +86,8 @@ def _conflicts() -> dict[frozenset[str], str]:
 
 
 @cache
-def _increment_words() -> tuple[str, ...]:
-    return read_lines("link_increment_words.txt")
+def _increment_words() -> regex.Pattern:
+    return regex.compile("|".join(map(regex.escape, read_lines("link_increment_words.txt"))))
 
 
 # --- units ------------------------------------------------------------------------
@@ -159,7 +159,7 @@ def unit_relation(plan: Target, actual: Target) -> Units:
 # --- kinds and periods --------------------------------------------------------------
 
 def _is_increment(indicator: str | None) -> bool:
-    return bool(indicator) and any(w in indicator for w in _increment_words())
+    return bool(indicator) and _increment_words().search(indicator) is not None
 
 
 def kinds_compatible(plan: Target, actual: Target, *, strict: bool,
@@ -182,16 +182,28 @@ def kinds_compatible(plan: Target, actual: Target, *, strict: bool,
     return None
 
 
+def _planned_aggregate(t: Target) -> str | None:
+    # A yearly rate planned for one year is that year's figure (今年人均每年
+    # 增长10%); a result written 年均 always sums up several years.
+    one_year = t.period_start is not None and t.period_start == t.period_end
+    return None if t.aggregate == "average" and one_year else t.aggregate
+
+
 def periods_compatible(plan: Target, actual: Target) -> bool:
     """Same years and the same aggregation (annual, 年均, 累计).
 
-    Where a side states no period, the years written in the sentence decide;
-    with neither, nothing forbids the pair.
+    A level is read at the end of its period, so a level stated for the years
+    up to the plan's year (试点覆盖24%的县, in a five-year review) answers a
+    target for that year.  Where a side states no period, the years written
+    in the sentence decide; with neither, nothing forbids the pair.
     """
-    if plan.aggregate != actual.aggregate:
+    if _planned_aggregate(plan) != actual.aggregate:
         return False
     if plan.period_start is not None and actual.period_start is not None:
-        return (plan.period_start, plan.period_end) == (actual.period_start, actual.period_end)
+        if (plan.period_start, plan.period_end) == (actual.period_start, actual.period_end):
+            return True
+        return (actual.kind == "level" and actual.aggregate is None
+                and plan.period_start == plan.period_end == actual.period_end)
     return plan.year is None or actual.year == plan.year
 
 
@@ -203,6 +215,20 @@ class Profile:
 
     indicator: Indicator | None
     words: str          # the indicator phrase, scope words stripped
+    pairs: frozenset[str] = frozenset()   # its character pairs
+
+
+def char_pairs(words: str) -> frozenset[str]:
+    """The character pairs of a phrase (the phrase itself when shorter)."""
+    return frozenset(words[i:i + 2] for i in range(len(words) - 1)) or (
+        frozenset({words}) if words else frozenset())
+
+
+def pair_overlap(a: Profile, b: Profile) -> float:
+    """Share of the shorter phrase's character pairs the other one has."""
+    if not a.pairs or not b.pairs:
+        return 0.0
+    return len(a.pairs & b.pairs) / min(len(a.pairs), len(b.pairs))
 
 
 def _clause(text: str, start: int, end: int) -> tuple[str, str]:
@@ -230,7 +256,7 @@ def profile(t: Target, text: str | None = None) -> Profile:
     ind = lookup_indicator(t.indicator)
     words = normalize_indicator(t.indicator) if t.indicator else ""
     if text is None or not 0 <= t.start <= t.end <= len(text):
-        return Profile(ind, words)
+        return Profile(ind, words, char_pairs(words))
     left, right = _clause(text, t.start, t.end)
     part = _COMMA.split(right)[0]
     after = [(start, i) for start, _, i in find_indicators(part)]
@@ -250,7 +276,7 @@ def profile(t: Target, text: str | None = None) -> Profile:
     # Generic wording (中央财政安排) says what is measured only with the
     # words after the number, to the end of the sentence (…109亿元资金支持再就业).
     words = normalize_indicator((t.indicator or _COMMA.split(left)[-1]) + _DIGITS.sub("", right))
-    return Profile(ind, words)
+    return Profile(ind, words, char_pairs(words))
 
 
 def similarity(plan: Target, actual: Target, pp: Profile, ap: Profile, *,

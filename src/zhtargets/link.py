@@ -33,8 +33,10 @@ from ._lexicon import read_lines
 from .evidence import (
     Profile,
     Units,
+    char_pairs,
     closeness,
     kinds_compatible,
+    pair_overlap,
     periods_compatible,
     profile,
     similarity,
@@ -79,6 +81,14 @@ _CROSS_MIN_SIMILARITY = 0.8
 # looked at when no canonical indicator names the plan; below it the
 # wording cannot reach _CROSS_MIN_SIMILARITY.
 _MIN_SHARED_PAIRS = 0.5
+# Above this many results of one canonical indicator, the wording narrows
+# the candidates; a character pair in more than this share of all results
+# (and at least this many) is too common to narrow anything.
+_BUCKET = 32
+# Candidates by wording: those sharing nearly as many pairs as the best one.
+_NEAR_BEST = 0.8
+_COMMON_PAIR_SHARE = 0.05
+_COMMON_PAIR_MIN = 200
 # A sub-count (其中…) is a weaker answer than the total it belongs to.
 _NESTED_WEIGHT = 0.6
 # Two figures of one row that differ by less than this share are the same
@@ -189,10 +199,6 @@ class _Link:
     blocked: str = ""  # why a same-indicator result could not be compared
 
 
-def _pairs(words: str) -> set[str]:
-    return {words[i:i + 2] for i in range(len(words) - 1)} or ({words} if words else set())
-
-
 class _Index:
     """Results by canonical indicator and by the character pairs of their wording."""
 
@@ -202,18 +208,35 @@ class _Index:
         for i, prof in enumerate(profiles):
             if prof.indicator is not None:
                 self.by_indicator[prof.indicator.slug].append(i)
-            for pair in _pairs(prof.words):
+            for pair in prof.pairs:
                 self.by_pair[pair].append(i)
+        # A pair most results share (新增, 建设) tells none of them apart.
+        self.common = max(_COMMON_PAIR_MIN, _COMMON_PAIR_SHARE * len(profiles))
+
+    def _close(self, prof: Profile) -> set[int]:
+        """Results sharing the most of the plan's informative character pairs,
+        and at least half of them."""
+        informative = [p for p in prof.pairs if len(self.by_pair.get(p, ())) <= self.common]
+        pairs = informative or list(prof.pairs)
+        hits = Counter(i for pair in pairs for i in self.by_pair.get(pair, ()))
+        if not hits:
+            return set()
+        need = max(_MIN_SHARED_PAIRS * len(pairs), _NEAR_BEST * max(hits.values()))
+        return {i for i, n in hits.items() if n >= need}
 
     def lookup(self, prof: Profile) -> list[int]:
-        """Results that may name the plan's indicator, in text order."""
-        found = set(self.by_indicator.get(prof.indicator.slug, ())) if prof.indicator else set()
-        pairs = _pairs(prof.words)
-        if pairs:
-            hits = Counter(i for pair in pairs for i in self.by_pair.get(pair, ()))
-            need = _MIN_SHARED_PAIRS * len(pairs)
-            found.update(i for i, n in hits.items() if n >= need)
-        return sorted(found)
+        """Results that may name the plan's indicator, in text order.
+
+        A plan naming a canonical indicator looks at the results naming it;
+        when they are many (学位 of a hundred schools), at those among them
+        worded like the plan, if any.
+        """
+        if prof.indicator is None:
+            return sorted(self._close(prof))
+        named = self.by_indicator.get(prof.indicator.slug, [])
+        if len(named) <= _BUCKET:
+            return named
+        return sorted(self._close(prof).intersection(named)) or named
 
 
 class _Linker:
@@ -258,6 +281,10 @@ class _Linker:
                 # A comparable result of the same indicator beats one that
                 # can only be shown, not judged.
                 score -= 0.2
+            if cross and same:
+                # Among results of one canonical indicator, the wording
+                # decides (第3片区新增学位 against 第5片区新增学位).
+                score += 0.1 * pair_overlap(pp, ap)
             if cross:
                 # Across documents, a figure read as a result is better
                 # evidence than a target restated in the review (年初提出的
@@ -520,7 +547,7 @@ def same_numbering(plan: Structure, report: Structure) -> dict[str, str]:
 
 
 def _same_task(a: str, b: str) -> bool:
-    pa, pb = _pairs(a), _pairs(b)
+    pa, pb = char_pairs(a), char_pairs(b)
     return bool(pa and pb) and len(pa & pb) >= _SAME_TASK_SHARE * min(len(pa), len(pb))
 
 
