@@ -17,6 +17,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import zhtargets
 from zhtargets._lexicon import read_table
@@ -25,7 +27,7 @@ from zhtargets.ledger import (
     OFFICER_COLUMNS, TECHNICAL_COLUMNS, display_width, ledger_frame, ledger_lines, to_csv,
     to_excel, to_parquet,
 )
-from zhtargets.wording import STATUS_COLOURS
+from zhtargets.wording import STATUS_COLOURS, figure, range_figure, signed_figure
 
 DOC_001 = Path(__file__).resolve().parents[1] / "corpus" / "raw" / "001_18c78e876a0a643e.txt"
 
@@ -190,6 +192,33 @@ def test_parquet_without_pyarrow_names_the_extra(tmp_path, without_module):
     without_module("pyarrow")
     with pytest.raises(ImportError, match=r"zhtargets\[parquet\]"):
         to_parquet(pd.DataFrame({"a": [1]}), tmp_path / "x.parquet")
+
+
+@pytest.mark.parametrize("shown, expected", [
+    (figure(7.3e10, "yuan"), "730亿元"),
+    (figure(5.5, "percent"), "5.5%"),
+    (figure(304, "count", "个"), "304个"),
+    (figure(1500, "m**2"), "1500平方米"),
+    (figure(26300, "kW"), "2.63万千瓦"),
+    (figure(None, "yuan"), ""),
+    (signed_figure(-0.3, "percent"), "−0.3个百分点"),
+    (signed_figure(2e9, "yuan"), "+20亿元"),
+    (range_figure(1, 2, "count", "家"), "1–2家"),
+    (range_figure(3, 3.5, "percent"), "3–3.5%"),
+])
+def test_figures_read_as_documents_write_them(shown, expected):
+    assert shown == expected
+
+
+@given(st.integers(min_value=1, max_value=10**12), st.sampled_from(["yuan", "m**2", "kW"]))
+@settings(max_examples=60, deadline=None)
+def test_a_figure_reads_back_as_its_value(value, unit):
+    # What the ledger writes, the extractor reads as the same quantity (to
+    # the two decimals kept after 万 or 亿).
+    text = figure(value, unit)
+    (found,) = zhtargets.extract(f"新增{text}")
+    assert found.unit == unit and found.text == text
+    assert found.value == pytest.approx(value, rel=0.005)
 
 
 def test_display_width_counts_wide_characters_twice():

@@ -164,6 +164,7 @@ def test_self_contained_and_repr():
     # Self-contained: no scripts and nothing fetched from elsewhere.
     for needle in ("<script", "<link", "src=", "http://", "https://", "@import", "url("):
         assert needle not in r.html
+    assert repr(r) == f"Rendered(marked=1, skipped=0, chars={len(r.html)})"
     # Records and documents show themselves in notebooks through the views.
     assert 'class="zt-table"' in zhtargets.extract(text)._repr_html_()
     assert 'class="zt-target"' in read_document(text)._repr_html_()
@@ -295,6 +296,17 @@ def chromium() -> str:
 @pytest.fixture(scope="module")
 def doc_001():
     return read_document(DOC_001)
+
+
+def test_short_reprs_of_a_long_document(doc_001):
+    targets = zhtargets.Targets(doc_001.targets)
+    assert repr(targets).startswith("Targets(704 records: '5.5%左右', '5%以上', ") and \
+        len(repr(targets)) < 100
+    links = doc_001.link()
+    assert repr(links).startswith("Links(89 records: '5.5%左右' met, ")
+    assert len(repr(doc_001)) < 300
+    few = zhtargets.extract("增长5%")
+    assert repr(few) == repr(list(few))
 
 
 def test_001_in_chromium(chromium, doc_001, tmp_path):

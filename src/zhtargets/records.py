@@ -111,12 +111,27 @@ class Target:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "quantity"}
 
 
+# A console repr of a long document's records would run to megabytes; past
+# this many the list shows its first records and a count.
+_REPR_ITEMS = 10
+
+
+def _short_repr(items: list, name: str, show: Callable[[Any], str]) -> str:
+    if len(items) <= _REPR_ITEMS:
+        return list.__repr__(items)
+    head = ", ".join(show(x) for x in items[:3])
+    return f"{name}({len(items)} records: {head}, …)"
+
+
 class Targets(list):
     """The list ``extract`` returns: a plain list of :class:`Target` that also
     shows itself as a table in Jupyter and turns into a DataFrame."""
 
     def to_frame(self) -> pd.DataFrame:
         return to_frame(self)
+
+    def __repr__(self) -> str:
+        return _short_repr(self, "Targets", lambda t: repr(t.text))
 
     def _repr_html_(self) -> str | None:
         return html_view(self)
@@ -189,6 +204,9 @@ class Links(list):
     def to_frame(self) -> pd.DataFrame:
         """One row per link, the columns of :data:`LINK_COLUMNS`."""
         return links_to_frame(self)
+
+    def __repr__(self) -> str:
+        return _short_repr(self, "Links", lambda k: f"{k.plan.text!r} {k.status}")
 
     def _repr_html_(self) -> str | None:
         return html_view(self)

@@ -119,7 +119,7 @@ _CSS = """
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Rendered:
     """A rendered document.
 
@@ -139,6 +139,9 @@ class Rendered:
 
     def _repr_html_(self) -> str:
         return self.fragment
+
+    def __repr__(self) -> str:
+        return f"Rendered(marked={self.marked}, skipped={self.skipped}, chars={len(self.html)})"
 
     def __str__(self) -> str:
         return self.html

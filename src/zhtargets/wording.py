@@ -35,8 +35,7 @@ STATUS_COLOURS: Mapping[str, str] = MappingProxyType({
     "pending": "#C8C8C8",
 })
 _RATE_UNITS = frozenset({"percent", "percentage_point"})
-# A figure of at least one section multiplier (万) is written with it, as
-# the documents themselves write 730亿元 rather than 73,000,000,000元.
+# Two decimals after a multiplier keep 2.63万 exact and drop float noise.
 _MAX_DECIMALS = 2
 
 
@@ -97,7 +96,11 @@ def _number(value: float) -> str:
 
 
 def figure(value: float | None, unit: str | None, classifier: str | None = None) -> str:
-    """``value`` with its unit as written: 730亿元, 5.5%, 304个; '' for None."""
+    """``value`` with its unit as written: 730亿元, 5.5%, 304个; '' for None.
+
+    A figure of at least one section multiplier (万, 亿) is written with it,
+    as the documents write 730亿元 rather than 73000000000元; rates never.
+    """
     if value is None or not math.isfinite(value):
         return ""
     multiplier = ""
