@@ -5,7 +5,7 @@
 * the ``>>>`` examples of the Markdown pages are doctests, so every figure they
   quote is what the library prints;
 * every public name has a heading in ``docs/api.md`` and every unit of
-  ``lexicons/unit_words.tsv`` is defined in ``docs/records.md``.
+  ``lexicons/units.tsv`` is defined in ``docs/records.md``.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 import zhtargets
+from zhtargets.units import unit_table
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -114,18 +115,10 @@ def test_every_public_name_has_a_heading_in_api_md():
     assert missing == []
 
 
-def _unit_rows() -> list[list[str]]:
-    rows = []
-    for line in (ROOT / "lexicons" / "unit_words.tsv").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            rows.append([c.strip() for c in line.split("\t") if c.strip()])
-    return rows
-
-
 def test_every_unit_is_defined_in_records_md():
     text = (DOCS / "records.md").read_text(encoding="utf-8")
-    rows = _unit_rows()
+    rows = unit_table()
     assert rows
-    missing = [f"{word} -> {unit}" for word, unit, _dim in rows
-               if f"`{unit}`" not in text or word not in text]
+    missing = [f"{word} -> {row.unit}" for row in rows for word in row.words
+               if f"`{row.unit}`" not in text or word not in text]
     assert missing == []

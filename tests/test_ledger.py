@@ -21,12 +21,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import zhtargets
-from zhtargets._lexicon import read_table
 from zhtargets.document import Document, read_document
 from zhtargets.ledger import (
     OFFICER_COLUMNS, TECHNICAL_COLUMNS, display_width, ledger_frame, ledger_lines, to_csv,
     to_excel, to_parquet,
 )
+from zhtargets.units import unit_names
 from zhtargets.wording import STATUS_COLOURS, figure, range_figure, signed_figure
 
 DOC_001 = Path(__file__).resolve().parents[1] / "corpus" / "raw" / "001_18c78e876a0a643e.txt"
@@ -237,7 +237,7 @@ def book_001(tmp_path_factory) -> tuple[Path, Document]:
 
 
 def _pint_names() -> set[str]:
-    return {unit for _, unit, _ in read_table("unit_words.tsv", 3)} | {"count"}
+    return set(unit_names())
 
 
 def test_001_officer_cells_hold_no_english(book_001):

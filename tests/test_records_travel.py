@@ -133,11 +133,10 @@ def test_an_empty_frame_has_the_same_dtypes() -> None:
 
 
 def test_a_unit_from_an_extractors_own_lexicon_is_kept(tmp_path: Path) -> None:
-    words = tmp_path / "unit_words.tsv"
-    words.write_text("# test units\n光年\tlight_year\tlength\n", encoding="utf-8")
-    defs = tmp_path / "units.txt"
-    defs.write_text("light_year = 9.4607e15 * meter\n", encoding="utf-8")
-    ex = zhtargets.Extractor(lexicons={"unit_words.tsv": [words], "units.txt": [defs]})
+    table = tmp_path / "units.tsv"
+    table.write_text("# test units\nlight_year\tlength\t光年\tlight_year = 9.4607e15 * meter\n",
+                     encoding="utf-8")
+    ex = zhtargets.Extractor(lexicons={"units.tsv": [table]})
     targets = ex.extract("探测距离达到3光年")
     df = targets.to_frame()
     assert list(df["unit"]) == ["light_year"]

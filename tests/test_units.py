@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 import zhtargets
-from zhtargets.units import Units
+from zhtargets.units import Units, default_units
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,8 @@ def test_extracted_quantity_converts():
 
 UNIT_PHRASES = [("亩", "mu"), ("公顷", "hectare"), ("平方米", "m**2"), ("公里", "km"),
                 ("千瓦", "kW"), ("吨", "t"), ("亿元", "yuan"), ("美元", "USD"),
-                ("个", "count"), ("人次", "count"), ("微克/立方米", "ug/m**3")]
+                ("个", "count"), ("人次", "count"), ("微克/立方米", "ug/m**3"),
+                ("‰", "permille"), ("吨公里", "t*km"), ("人公里", "person_km"), ("μg/m3", "ug/m**3")]
 
 
 @given(st.integers(min_value=1, max_value=99999), st.sampled_from(UNIT_PHRASES))
@@ -54,3 +55,41 @@ def test_number_and_unit_parse_back(n, unit):
     assert t.unit == name
     assert t.value == pytest.approx(n * (10**8 if word == "亿元" else 1))
     assert text[t.start:t.end] == t.text
+
+
+def test_a_unit_added_in_one_file_converts_in_extraction(tmp_path):
+    table = tmp_path / "units.tsv"
+    table.write_text("# storage\nMWh\tenergy\t兆瓦时\tMWh = megawatt * hour\n", encoding="utf-8")
+    ex = zhtargets.Extractor(lexicons={"units.tsv": [table]})
+    (t,) = ex.extract("新增储能20兆瓦时")
+    assert (t.text, t.unit, t.rule) == ("20兆瓦时", "MWh", "number-energy")
+    assert t.quantity.to("kWh").magnitude == pytest.approx(20000)
+    assert ex.units.factor("MWh", "kWh") == pytest.approx(1000)
+    assert ex.units.written("MWh") == "兆瓦时"
+    assert ex.units.check() == []
+
+
+@pytest.mark.parametrize("unit, to, factor", [
+    ("mu", "hectare", 1 / 15), ("km**2", "m**2", 1e6), ("permille", "percent", 0.1),
+    ("t", "kg", 1000), ("yuan", "yuan", 1.0),
+    ("yuan", "USD", None), ("percent", "percentage_point", None),
+    ("dimensionless", "percent", None), ("m**2", "m**3", None), ("t*km", "t", None),
+])
+def test_factor_compares_only_units_of_one_class(units, unit, to, factor):
+    got = units.factor(unit, to)
+    assert got == (None if factor is None else pytest.approx(factor))
+
+
+def test_the_bundled_table_is_shared_and_writes_units_as_documents_do():
+    units = default_units()
+    assert units is default_units()
+    assert [units.written(u) for u in ("yuan", "percent", "m**2", "mu", "count")] == ["元", "%", "平方米", "亩", ""]
+    assert units.classifiers["人"].human and units.classifiers["个"].counts == "generic"
+    assert units.classifiers["人次"].counts != units.classifiers["人"].counts
+
+
+def test_a_one_column_classifier_file_still_loads(tmp_path):
+    extra = tmp_path / "more.txt"
+    extra.write_text("盏\n", encoding="utf-8")
+    units = Units(classifier_files=[extra])
+    assert units.classifiers["盏"].counts == "盏" and units.words["盏"].unit == "count"

@@ -28,7 +28,7 @@ _WINDOW = 120  # how far back a clause or sentence is searched
 # List commas and brackets separate the parts of one clause: 增长5.5%左右(确保5%以上).
 _IN_CLAUSE = frozenset("、()")
 _FIRST_YEAR, _LAST_YEAR = 1900, 2100
-# Unit dimensions (unit_words.tsv) whose numbers can be a rate of change.
+# Unit classes (units.tsv) whose numbers can be a rate of change.
 _RATE_DIMENSIONS = frozenset({"percent", "ratio"})
 
 
@@ -138,7 +138,10 @@ class ContextRules:
         self.per_words = dict(table("per_words.tsv", 2))
         self._per_re = _alternation(self.per_words)
         self._area_cue = _alternation(words.get("area_cue", ()))
-        self._frequency = regex.compile(f"每(?:{_alternation(words.get('period', ())).pattern})")
+        every = _alternation(words.get("every", ())).pattern
+        self._frequency = regex.compile(f"(?:{every})(?:{_alternation(words.get('period', ())).pattern})")
+        self.area_or_volume = frozenset(words.get("area_or_volume", ()))
+        self.list_ends = tuple(words.get("list_end", ()))
         self.bounds = frozenset(words.get("bound", ()))
         self.level_particles = tuple(words.get("level_particle", ()))
         self.to_particles = tuple(words.get("to_particle", ()))
@@ -280,7 +283,7 @@ class ContextRules:
             if self._money_cue.search(around) or (previous and previous.unit == "yuan"):
                 return "yuan", None
             return "count", None
-        if q.unit.word == "方":
+        if q.unit.word in self.area_or_volume:
             # 万方 of green space or floor space is 万平方米; of earth or water, m³.
             window = clause_left[-20:] + text[q.end:q.end + 6]
             return ("m**2" if self._area_cue.search(window) else "m**3"), None
@@ -384,7 +387,7 @@ class ContextRules:
         # 新打造3个以上政务服务场景, 实施93.8公里燃气管网改造, 管家漾路等95条道路:
         # when the number stands before its noun, the noun is what is measured;
         # a short verb before it stays (新增“专精特新”企业).
-        if following and (unit == "count" or len(phrase) <= 2 or phrase.endswith("等")):
+        if following and (unit == "count" or len(phrase) <= 2 or phrase.endswith(self.list_ends)):
             return (phrase if len(phrase) <= 2 else "") + following
         if len(phrase) < 2 and previous is not None:
             return previous.indicator

@@ -7,7 +7,7 @@ Four questions, each answered once per pair of records (or once per record):
   (比上年, 今年要再解决) borrows the nearest known indicator of its clause,
   before or after the number (国内生产总值达到…，比上年增长9.5%;
   解决3200万农村人口的安全饮水问题);
-* the unit: through the extractor's pint registry (``lexicons/units.txt``,
+* the unit: through the extractor's pint registry (``lexicons/units.tsv``,
   one unit table for extraction and linking); yuan against USD and persons
   against person-times (名 vs 人次) are the same kind of quantity with no
   conversion, so they are linked but never judged;
@@ -73,7 +73,8 @@ class ClassifierInfo:
 
 @cache
 def _classifiers() -> dict[str, ClassifierInfo]:
-    return {c: ClassifierInfo(k, h == "y") for c, k, h in read_table("link_classifiers.tsv", 3)}
+    return {c.word: ClassifierInfo(c.counts, c.human)
+            for c in default_extractor().units.classifiers.values()}
 
 
 def classifier_info(classifier: str | None) -> ClassifierInfo | None:
@@ -124,7 +125,7 @@ def _unit_pair(plan_unit: str, actual_unit: str) -> Units:
     if pu.dimensionality == au.dimensionality:
         factor = reg.Quantity(1.0, au).to(pu).magnitude
         return Units("convertible", float(factor), f"{actual_unit}→{plan_unit}")
-    # Each currency is its own base dimension in units.txt ([currency_cny],
+    # Each currency is its own base dimension in units.tsv ([currency_cny],
     # [currency_usd]): the same kind of quantity, but no rate to convert.
     kinds = [{d.split("_")[0] for d in u.dimensionality} for u in (pu, au)]
     if kinds[0] == kinds[1] == {"[currency"}:
@@ -147,7 +148,7 @@ def unit_relation(plan: Target, actual: Target) -> Units:
     pq, aq = plan.quantity, actual.quantity
     if pq is not None and aq is not None:
         # The records' own registry knows the units an extractor was given
-        # beyond the bundled ones (兆瓦时 from a user's units.txt).
+        # beyond the bundled ones (兆瓦时 from a user's units.tsv).
         try:
             factor = type(aq)(1.0, aq.units).to(pq.units).magnitude
             return Units("convertible", float(factor), f"{actual.unit}→{plan.unit}")

@@ -27,7 +27,7 @@ __all__ = ["Extractor", "default_extractor"]
 _BLOCK = 200_000
 # The bundled lexicons an Extractor can extend with files of the same format.
 _EXTENSIBLE = frozenset({
-    "unit_words.tsv", "classifiers.txt", "units.txt", "comparators.tsv", "non_targets.tsv",
+    "units.tsv", "classifiers.txt", "comparators.tsv", "non_targets.tsv",
     "boundaries.txt", "hedges.tsv", "kind_words.tsv", "indicator_trim.tsv",
     "money_words.txt", "per_words.tsv", "context_words.tsv",
 })
@@ -39,8 +39,9 @@ class Extractor:
     Args:
         lexicons: extra lexicon files by the name of the bundled file they
             extend, e.g. ``{"classifiers.txt": ["my_classifiers.txt"],
-            "unit_words.tsv": [...], "units.txt": [...]}`` (``units.txt``
-            holds pint definitions).  Later entries override earlier ones.
+            "units.tsv": ["my_units.tsv"]}`` (a unit table row holds the
+            unit's pint definition and its words).  Later entries override
+            earlier ones.
     """
 
     def __init__(self, lexicons: Mapping[str, Iterable[str | Path]] | None = None):
@@ -51,8 +52,7 @@ class Extractor:
             raise ValueError(f"lexicons: no bundled lexicon named {sorted(unknown)}; "
                              f"extensible: {sorted(_EXTENSIBLE)}")
         self._lexicons = extra
-        self.units = Units(extra.get("unit_words.tsv", ()), extra.get("classifiers.txt", ()),
-                           extra.get("units.txt", ()))
+        self.units = Units(extra.get("units.tsv", ()), extra.get("classifiers.txt", ()))
         self._finder = SpanFinder(self.units, Comparators.load(extra.get("comparators.tsv", ())))
         self._rules = ContextRules(extra)
 

@@ -1,4 +1,5 @@
-"""Units: the unit words of the lexicons and a private pint registry."""
+"""Units: the one unit table (pint definitions and the words naming each
+unit), the one classifier list, and a pint registry built from them."""
 from __future__ import annotations
 
 import os
@@ -8,13 +9,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from ._lexicon import LexiconError, read_lines, read_table, resolve
+from ._lexicon import LexiconError, read_table
 
-__all__ = ["UnitWord", "Units", "build_registry", "shared_registry", "unit_names"]
+__all__ = ["UnitWord", "UnitRow", "Classifier", "Units", "build_registry", "shared_registry",
+           "unit_names", "unit_table", "default_units"]
 
 # Unit names the rules give without a unit word: a bare 万 of money, 万方 of
 # earth or floor space, a measure word's count, a plain ratio.
 RULE_UNITS = ("count", "dimensionless", "yuan", "m**2", "m**3")
+_NO_WORDS = "-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,40 +26,96 @@ class UnitWord:
 
     word: str
     unit: str
-    dimension: str  # money, percent, area, …, or "count" for measure words
+    dimension: str  # the unit's class in units.tsv: money, percent, area, …, count
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRow:
+    """One row of a unit table: a unit, its class, its words, its pint definition."""
+
+    unit: str
+    cls: str
+    words: tuple[str, ...]
+    definition: str
+
+
+@dataclass(frozen=True, slots=True)
+class Classifier:
+    """A measure word and what it counts (classifiers.txt)."""
+
+    word: str
+    counts: str   # generic for 个; two counts compare only when this agrees
+    human: bool   # counts people or households
+
+
+def _rows(name: str | Path) -> tuple[UnitRow, ...]:
+    return tuple(UnitRow(unit, cls, tuple(w for w in words.split() if w != _NO_WORDS), definition)
+                 for unit, cls, words, definition in read_table(name, 4))
+
+
+@cache
+def unit_table() -> tuple[UnitRow, ...]:
+    """The rows of the bundled ``lexicons/units.tsv``."""
+    return _rows("units.tsv")
 
 
 class Units:
-    """Unit words and classifiers, resolvable to pint quantities.
+    """Unit words, classifiers and unit classes, resolvable to pint quantities.
 
-    Each instance owns its own ``pint.UnitRegistry`` built from
-    ``lexicons/units.txt`` plus any extra definition files, so two extractors
-    never share mutable unit state.
+    Built from ``lexicons/units.tsv`` and ``lexicons/classifiers.txt`` plus
+    any extra files of the same formats.  Each instance owns its own
+    ``pint.UnitRegistry``, so two extractors never share mutable unit state;
+    :func:`default_units` is the bundled table for linking and the views.
     """
 
     def __init__(self, unit_files: Iterable[str | Path] = (),
-                 classifier_files: Iterable[str | Path] = (),
-                 definition_files: Iterable[str | Path] = ()):
-        words: dict[str, UnitWord] = {}
-        for name in ("unit_words.tsv", *unit_files):
-            for word, unit, dimension in read_table(name, 3):
-                words[word] = UnitWord(word, unit, dimension)
-        for name in ("classifiers.txt", *classifier_files):
-            for word in read_lines(name):
-                words.setdefault(word, UnitWord(word, "count", "count"))
-        self.words: dict[str, UnitWord] = words
+                 classifier_files: Iterable[str | Path] = ()):
         # Paths made absolute so that a worker process in another folder
         # rebuilds the same registry for an unpickled record.
-        self._definition_files = ("units.txt", *(
-            os.path.abspath(f) if os.path.exists(f) else os.fspath(f) for f in definition_files))
+        self._unit_files = ("units.tsv", *(
+            os.path.abspath(f) if os.path.exists(f) else os.fspath(f) for f in unit_files))
+        words: dict[str, UnitWord] = {}
+        self.classes: dict[str, str] = {}
+        self._written: dict[str, str] = {}
+        for name in self._unit_files:
+            for row in _rows(name):
+                self.classes[row.unit] = row.cls
+                if row.words:
+                    self._written[row.unit] = row.words[0]
+                for word in row.words:
+                    words[word] = UnitWord(word, row.unit, row.cls)
+        self.classifiers: dict[str, Classifier] = {}
+        for name in ("classifiers.txt", *classifier_files):
+            for word, counts, human in read_table(name, 3):
+                self.classifiers[word] = Classifier(word, counts or word, human == "y")
+                words.setdefault(word, UnitWord(word, "count", "count"))
+        self.words: dict[str, UnitWord] = words
         self._registry = None
         self._parsed: dict[str, Any] = {}
+
+    def written(self, unit: str | None) -> str:
+        """The word a document writes for ``unit`` (元, %, 平方米); '' for none."""
+        return self._written.get(unit or "", "")
+
+    def factor(self, unit: str, to: str) -> float | None:
+        """What one ``unit`` is in ``to`` (亩 -> hectare: 1/15), or ``None`` when the
+        two do not compare: different classes (倍 against %), or a class whose
+        units pint keeps apart (yuan against USD, percent against
+        percentage_point)."""
+        if unit == to:
+            return 1.0
+        if self.classes.get(unit) != self.classes.get(to) or unit not in self.classes:
+            return None
+        try:
+            return float(self.quantity(1, unit).to(self.registry.parse_units(to)).magnitude)
+        except Exception:  # pint: DimensionalityError, UndefinedUnitError
+            return None
 
     @property
     def registry(self):
         """The private pint registry (built on first use: pint is slow to start)."""
         if self._registry is None:
-            self._registry = build_registry(self._definition_files)
+            self._registry = build_registry(self._unit_files)
         return self._registry
 
     def quantity(self, value: Decimal | float | None, unit: str) -> Any:
@@ -79,36 +138,45 @@ class Units:
         return bad
 
 
-def build_registry(definition_files: tuple[str, ...]) -> Any:
-    """A new pint registry holding the definitions of ``definition_files``."""
+def build_registry(unit_files: tuple[str, ...]) -> Any:
+    """A new pint registry holding the definitions of the unit tables ``unit_files``."""
     import pint
 
     reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
-    for name in definition_files:
-        try:
-            reg.load_definitions(str(resolve(name)))
-        except Exception as exc:  # pint raises many types for bad lines
-            raise LexiconError(f"unit definitions {name}: {exc}") from exc
+    for name in unit_files:
+        for row in _rows(name):
+            if not row.definition:
+                continue
+            try:
+                reg.define(row.definition)
+            except Exception as exc:  # pint raises many types for bad lines
+                raise LexiconError(f"unit definition in {name}: {row.definition!r}: {exc}") from exc
     # pint pickles a quantity against its global registry, which lacks these
     # units (yuan) or means others by their names (its mu is a mass); this
-    # registry's quantities travel with the names of its definition files and
-    # are rebuilt against the same definitions in the receiving process.
-    reg.Quantity.__reduce__ = lambda q: (_unpickle_quantity, (q.magnitude, q._units, definition_files))
+    # registry's quantities travel with the names of its unit tables and are
+    # rebuilt against the same definitions in the receiving process.
+    reg.Quantity.__reduce__ = lambda q: (_unpickle_quantity, (q.magnitude, q._units, unit_files))
     return reg
 
 
 @cache
-def shared_registry(definition_files: tuple[str, ...]) -> Any:
-    """One registry per process for each set of definitions, for quantities
+def shared_registry(unit_files: tuple[str, ...]) -> Any:
+    """One registry per process for each set of unit tables, for quantities
     that arrive pickled from another process."""
-    return build_registry(definition_files)
+    return build_registry(unit_files)
 
 
-def _unpickle_quantity(magnitude: Any, units: Any, definition_files: tuple[str, ...]) -> Any:
-    return shared_registry(definition_files).Quantity(magnitude, units)
+def _unpickle_quantity(magnitude: Any, units: Any, unit_files: tuple[str, ...]) -> Any:
+    return shared_registry(unit_files).Quantity(magnitude, units)
 
 
 @cache
 def unit_names() -> tuple[str, ...]:
     """Every unit name the bundled lexicon and the rules give, sorted."""
-    return tuple(sorted({unit for _, unit, _ in read_table("unit_words.tsv", 3)} | set(RULE_UNITS)))
+    return tuple(sorted({row.unit for row in unit_table() if row.words} | set(RULE_UNITS)))
+
+
+@cache
+def default_units() -> Units:
+    """The bundled unit table and classifier list, shared by linking and the views."""
+    return Units()

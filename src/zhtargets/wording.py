@@ -3,7 +3,7 @@
 The ledger, the plots and the HTML page all describe the same records to
 people who read Chinese, so they take their words from one lexicon
 (``lexicons/view_words.tsv``) and their unit words from the extractor's own
-(``unit_words.tsv``, ``numerals.tsv``): a unit added there is written the
+(``units.tsv``, ``numerals.tsv``): a unit added there is written the
 same way in every view.  The status colours live here too, so a 未完成 is
 the same red in a workbook and in a chart.
 """
@@ -16,6 +16,7 @@ from types import MappingProxyType
 
 from ._lexicon import LexiconError, read_table
 from .records import Link, Target
+from .units import default_units
 
 __all__ = [
     "STATUS_ORDER", "STATUS_COLOURS", "word", "status_word", "comparator_word",
@@ -68,15 +69,6 @@ def comparator_word(comparator: str | None) -> str:
 
 
 @cache
-def _unit_words() -> Mapping[str, str]:
-    # The first word the lexicon lists for a unit is the one it is written as.
-    out: dict[str, str] = {}
-    for surface, unit, _ in read_table("unit_words.tsv", 3):
-        out.setdefault(unit, surface)
-    return MappingProxyType(out)
-
-
-@cache
 def _multipliers() -> tuple[tuple[float, str], ...]:
     rows = [(float(value), char) for char, value, role in read_table("numerals.tsv", 3)
             if role == "section"]
@@ -87,7 +79,7 @@ def unit_word(unit: str | None, classifier: str | None = None) -> str:
     """The unit as a document writes it: 元, %, 平方米, or a count's measure word."""
     if classifier:
         return classifier
-    return _unit_words().get(unit or "", "")
+    return default_units().written(unit)
 
 
 def _number(value: float) -> str:
