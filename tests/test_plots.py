@@ -188,3 +188,42 @@ def test_fallback_without_cjk_font_draws_without_warnings(links, tmp_path, monke
     assert fig.axes[0].get_yticklabels()[0].get_text() == "…"
     save_both(fig, tmp_path, "fallback")
     save_both(plot_summary(links), tmp_path, "fallback-summary")
+
+
+# --------------------------------------------------------------------------
+# Panels
+
+REPORT_2024 = ("拱墅区人民政府2024年政府工作报告\n"
+               "今年主要预期目标是：地区生产总值增长6%左右，城镇调查失业率控制在5%以内。\n")
+REPORT_2025 = ("拱墅区人民政府2025年政府工作报告\n一、2024年工作回顾\n"
+               "过去一年，全区地区生产总值增长6.5%，城镇调查失业率4.8%。\n"
+               "二、2025年主要目标\n今年主要预期目标是：地区生产总值增长5.5%左右。\n")
+
+
+@pytest.fixture(scope="module")
+def panel_frame(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("panel")
+    (folder / "2024.txt").write_text(REPORT_2024, encoding="utf-8")
+    (folder / "2025.txt").write_text(REPORT_2025, encoding="utf-8")
+    return zhtargets.panel([folder])
+
+
+def test_panel_draws_years_across_on_the_indicators_scale(panel_frame, tmp_path):
+    fig = plots.plot_panel(panel_frame)
+    (ax,) = [a for a in fig.axes if a.get_visible()]
+    assert ax.get_title() == "拱墅区" and fig._suptitle.get_text().startswith("地区生产总值")
+    assert sorted(offsets(fig, "zt-target-point")) == [(2024, 6.0), (2025, 5.5)]
+    assert offsets(fig, "zt-result-met") == [(2024, 6.5)]
+    assert ax.get_ylabel() == "单位：%"
+    for text in visible_words(fig):
+        assert not re.search(r"[A-Za-z]{2,}", text), text
+    save_both(fig, tmp_path, "panel")
+
+
+def test_panel_of_a_ceiling_points_down(panel_frame):
+    fig = plots.plot_panel(panel_frame, "surveyed_unemployment", title="失业率")
+    assert fig._suptitle.get_text() == "失业率"
+    assert offsets(fig, "zt-target-bound") == [(2024, 5.0)]
+    (arrow,) = [t for ax in fig.axes for t in ax.texts if t.get_gid() == "zt-target-arrow"]
+    assert arrow.xy[1] < arrow.xyann[1]
+    assert offsets(fig, "zt-result-met") == [(2024, 4.8)]

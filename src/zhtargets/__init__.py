@@ -20,7 +20,7 @@ __all__ = [
     "Extractor", "Target", "Targets", "Link", "Links", "extract", "to_frame", "ledger_frame",
     "InputError", "LexiconError", "corpus_dir",
     "Document", "read_document", "read_text", "link", "panel", "render", "to_displacy",
-    "to_excel", "plot_targets", "plot_summary",
+    "to_excel", "plot_targets", "plot_summary", "plot_panel",
 ]
 __version__ = "0.1.0"
 
@@ -30,7 +30,7 @@ _LAZY = {
     "Document": "document", "read_document": "document", "read_text": "_io",
     "InputError": "_io", "LexiconError": "_lexicon",
     "to_excel": "ledger", "ledger_frame": "ledger",
-    "plot_targets": "plots", "plot_summary": "plots", "to_displacy": "render",
+    "plot_targets": "plots", "plot_summary": "plots", "plot_panel": "plots", "to_displacy": "render",
 }
 
 

@@ -8,7 +8,9 @@ an arrow into the side the judge accepts), a range (a bar) or a point (◇, for
 labels carry the indicator and the target year; the result as written and
 its status word stand at the right.
 
-:func:`plot_summary` counts statuses, overall and by lead unit.
+:func:`plot_summary` counts statuses, overall and by lead unit;
+:func:`plot_panel` draws one indicator of a :func:`zhtargets.panel` by region
+and year.
 
 Status words, colours and every label come from :mod:`zhtargets.wording`, so
 the charts say what the 台账 says; which side of a bound is good is asked of
@@ -27,28 +29,32 @@ import math
 import shutil
 import subprocess
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .document import Document
+from .indicators import indicators
 from .judge import judge, point
-from .records import Link
+from .records import Link, Target
 from .wording import (
-    STATUS_COLOURS, STATUS_ORDER, figure, result_words, status_word, view_status, word,
+    STATUS_COLOURS, STATUS_ORDER, figure, result_words, status_word, unit_word, view_status,
+    word,
 )
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
 
-__all__ = ["plot_targets", "plot_summary", "STATUS_COLOURS", "cjk_font"]
+__all__ = ["plot_targets", "plot_summary", "plot_panel", "STATUS_COLOURS", "cjk_font"]
 
 _TARGET_COLOUR = "#333333"
 _RANGE_COLOUR = "#d0d0d0"
 _EDGE = "#555555"
+_PARENT_COLOUR = "#888888"
 
 # Families tried in order; SC faces first so Han characters take their
 # mainland forms.
@@ -172,11 +178,11 @@ class _Row:
         return self.link.plan
 
 
-def _side(link: Link, ref: float) -> int:
+def _side(plan: Target, ref: float) -> int:
     """Which side of a bound the judge accepts, found by asking it about a
     result on each side (so a ceiling, a price or a decline point left)."""
     step = max(1.0, abs(ref))
-    above = judge(link.plan, ref + step).status in {"met", "exceeded"}
+    above = judge(plan, ref + step).status in {"met", "exceeded"}
     return 1 if above else -1
 
 
@@ -185,7 +191,7 @@ def _rows(links: Sequence[Link], report_year: int | None) -> list[_Row]:
     for link in links:
         ref = point(link.plan)
         out.append(_Row(link, view_status(link, report_year), ref,
-                        _side(link, ref) if ref is not None else 1))
+                        _side(link.plan, ref) if ref is not None else 1))
     return out
 
 
@@ -260,26 +266,32 @@ def _draw_row(ax: Axes, row: _Row, font: FontProperties) -> None:
                    "alpha": 0.35, "pad": 1.5})
 
 
-def _legend(fig: Figure, rows: Sequence[_Row], font: FontProperties) -> None:
+def _legend(fig: Figure, statuses: Iterable[str], font: FontProperties, *,
+            vertical: bool = False, parent: bool = False) -> None:
+    """The key below the charts (above them it would collide with a title):
+    the target marks drawn, then the result colours shown."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
+    bound = "_" if vertical else "|"
     handles = [
-        Line2D([], [], marker="|", ls="none", color=_TARGET_COLOUR, markersize=12, mew=2,
+        Line2D([], [], marker=bound, ls="none", color=_TARGET_COLOUR, markersize=12, mew=2,
                label=_label(word("text", "target_bound"))),
         Patch(facecolor=_RANGE_COLOUR, edgecolor=_TARGET_COLOUR,
               label=_label(word("text", "target_range"))),
         Line2D([], [], marker="D", ls="none", markerfacecolor="white",
                markeredgecolor=_TARGET_COLOUR, label=_label(word("text", "target_point"))),
     ]
-    shown = [s for s in STATUS_ORDER if any(r.status == s for r in rows)]
+    if parent:
+        handles.append(Line2D([], [], marker="x", ls="none", color=_PARENT_COLOUR,
+                              label=_label(word("text", "parent_target"))))
+    shown = set(statuses)
     handles += [Line2D([], [], marker="o", ls="none", markerfacecolor=STATUS_COLOURS[s],
                        markeredgecolor=_EDGE, markersize=8,
                        label=_label(f"{word('text', 'result_mark')}：{status_word(s)}"))
-                for s in shown]
+                for s in STATUS_ORDER if s in shown]
     small = font.copy()
     small.set_size(8)
-    # Below the rows: above them it would collide with a title.
     fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)),
                frameon=False, prop=small)
 
@@ -316,7 +328,7 @@ def plot_targets(links: Iterable[Link], *, max_rows: int | None = 40, title: str
         axes = fig.subplots(len(rows), 1, squeeze=False)[:, 0]
         for ax, row in zip(axes, rows):
             _draw_row(ax, row, font)
-        _legend(fig, rows, font)
+        _legend(fig, (r.status for r in rows), font)
     else:
         fig.text(0.5, 0.5, _label(word("text", "nothing_to_plot")), ha="center", va="center",
                  fontproperties=font)
@@ -415,4 +427,108 @@ def plot_summary(links: Iterable[Link], document: Document | None = None, *,
             ax.spines[side].set_visible(False)
     if title:
         fig.suptitle(_label(title), fontproperties=font)
+    return fig
+
+
+# --------------------------------------------------------------------------
+# Panels: regions and years
+
+def _panel_target(row: Mapping[str, Any], name: str | None) -> Target:
+    """A panel row's target as a record, so the judge can be asked about it."""
+    def num(key: str) -> float | None:
+        value = row.get(key)
+        return None if value is None or value != value else float(value)  # NaN, NA
+
+    return Target(start=0, end=0, text=str(row.get("plan_text") or ""), value=num("target_value"),
+                  low=num("target_low"), high=num("target_high"), unit=str(row.get("unit")),
+                  classifier=None, per=None, comparator=row.get("comparator") or "=",
+                  comparator_word=None, hedge=None, kind=row.get("kind") or "level",
+                  indicator=name, year=None, role="plan", rule="panel")
+
+
+def plot_panel(panel: pd.DataFrame, indicator: str | None = None, *, max_regions: int = 9,
+               title: str | None = None) -> Figure:
+    """One indicator's targets and results by region and year.
+
+    Args:
+        panel: :func:`zhtargets.panel` output (its ``PANEL_COLUMNS``).
+        indicator: the canonical key to draw (``gdp``); by default the one
+            with the most rows.
+        max_regions: the regions with the most rows, one small chart each.
+        title: the figure's title; by default the indicator's Chinese name.
+
+    Returns:
+        A figure with one axes per region: years across, the indicator's
+        own unit up; targets drawn as for :func:`plot_targets` (a bound with
+        an arrow into the accepted side, a range as a bar, a point), the
+        result as a dot in its status colour and the target of the level
+        above as a grey cross.  Gids as for :func:`plot_targets`, plus
+        ``zt-parent-target``.
+    """
+    _require_matplotlib()
+    from matplotlib.ticker import MaxNLocator
+
+    rows = [{k: (None if v is None or v != v else v) for k, v in r.items()}  # NA → None
+            for r in panel.astype(object).to_dict("records") if r.get("indicator") == r.get(
+                "indicator")]
+    counts = Counter(r["indicator"] for r in rows if r["indicator"])
+    key = indicator if indicator is not None else (counts.most_common(1)[0][0] if counts
+                                                   else None)
+    chosen = [r for r in rows if r["indicator"] == key]
+    known = {i.slug: i for i in indicators()}
+    name = known[key].name if key in known else key
+    regions = [region for region, _ in Counter(r["region"] for r in chosen).most_common(
+        max_regions)]
+    font = _font().props
+    cols = min(3, max(1, len(regions)))
+    nrows = max(1, -(-len(regions) // cols))
+    fig = _new_figure(max(7.0, 4.0 * cols), 2.8 * nrows + 1.0)
+    if not regions:
+        fig.text(0.5, 0.5, _label(word("text", "nothing_to_plot")), ha="center", va="center",
+                 fontproperties=font)
+    axes = fig.subplots(nrows, cols, squeeze=False).ravel() if regions else []
+    statuses: set[str] = set()
+    for ax, region in zip(axes, regions):
+        mine = [r for r in chosen if r["region"] == region]
+        for r in mine:
+            plan = _panel_target(r, name)
+            year, ref = r["year"], point(plan)
+            if year is None or ref is None:
+                continue
+            if plan.comparator == "range" and plan.low is not None and plan.high is not None:
+                ax.bar([year], [plan.high - plan.low], bottom=plan.low, width=0.35,
+                       color=_RANGE_COLOUR, edgecolor=_TARGET_COLOUR, gid="zt-target-range")
+            elif plan.comparator in _BOUNDS:
+                step = max(1.0, abs(ref))
+                side = _side(plan, ref)
+                ax.scatter([year], [ref], marker="_", s=300, color=_TARGET_COLOUR,
+                           linewidths=2, gid="zt-target-bound")
+                ax.annotate("", xy=(year, ref + side * 0.15 * step), xytext=(year, ref),
+                            gid="zt-target-arrow", arrowprops={"arrowstyle": "->",
+                                                               "color": _TARGET_COLOUR})
+            else:
+                ax.scatter([year], [ref], marker="D", s=40, facecolors="white",
+                           edgecolors=_TARGET_COLOUR, gid="zt-target-point")
+            if r["actual_value"] is not None:
+                status = r["status"] if r["status"] in STATUS_COLOURS else "unknown"
+                statuses.add(status)
+                ax.scatter([year], [float(r["actual_value"])], s=60, zorder=4,
+                           color=STATUS_COLOURS[status], edgecolors=_EDGE,
+                           gid=f"zt-result-{status}")
+            if r.get("parent_target") is not None:
+                ax.scatter([year], [float(r["parent_target"])], marker="x", s=40,
+                           color=_PARENT_COLOUR, gid="zt-parent-target")
+        ax.set_title(_label(region or word("text", "no_unit")), fontproperties=font, fontsize=10)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        unit = next((r for r in mine), {}).get("unit")
+        ax.set_ylabel(_label(word("text", "panel_unit", unit=unit_word(unit) or "—")),
+                      fontproperties=font, fontsize=8)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    for ax in list(axes)[len(regions):]:
+        ax.set_visible(False)
+    if regions:
+        _legend(fig, statuses, font, vertical=True, parent=True)
+    fig.suptitle(_label(title or f"{name or ''} {word('text', 'panel_title')}"),
+                 fontproperties=font)
     return fig
