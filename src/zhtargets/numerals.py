@@ -67,7 +67,10 @@ def parse_number(text: str) -> Decimal:
             raise NumberError(f"not a number: {text!r}")
         value, role = table[ch]
         if role == "digit":
-            pending = Decimal(value)
+            # Digits in a row are read one by one (二〇二四 = 2024); after a
+            # 零 gap only the digit counts (一千零五 = 1005).
+            run = pending is not None and i > 0 and table.get(s[i - 1], ("", ""))[1] == "digit"
+            pending = pending * 10 + Decimal(value) if run else Decimal(value)
             if i + 1 < len(s) and s[i + 1] in table and table[s[i + 1]][1] == "point":
                 digits, i = _fraction(s, i + 2, text)
                 pending += digits
