@@ -1,16 +1,26 @@
 """Find and read the language data in ``lexicons/``.
 
 Lexicon files are UTF-8 text: ``#`` starts a comment line, blank lines are
-skipped, and table files separate columns with one or more tabs.  They live in
+skipped, and table files separate columns with one or more tabs.  The first
+line that is not a comment is a header row naming the columns in lower-case
+ASCII (``word	unit	dimension``); readers skip it.  An extra file a user
+passes to extend a bundled one may repeat that header or leave it out.
+(``units.txt`` is the exception: it is pint's definition syntax, which pint
+reads itself.)  They live in
 the repository's top-level ``lexicons/`` (editable installs) or inside the
 installed package (wheels copy them there).
 """
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
-__all__ = ["lexicon_dir", "bundled_dir", "corpus_dir", "read_lines", "read_table", "LexiconError"]
+__all__ = ["lexicon_dir", "bundled_dir", "corpus_dir", "read_lines", "read_table", "header",
+           "LexiconError"]
+
+# A column name: what a header row holds and a data row of Chinese words never does.
+_COLUMN_NAME = re.compile(r"[a-z][a-z_]*")
 
 
 class LexiconError(ValueError):
@@ -42,16 +52,40 @@ def resolve(name: str | Path) -> Path:
     return path if path.is_absolute() or path.exists() else lexicon_dir() / path
 
 
+def _cells(line: str) -> tuple[str, ...]:
+    return tuple(c.strip() for c in line.split("\t") if c.strip())
+
+
 @cache
-def read_lines(name: str | Path) -> tuple[str, ...]:
-    """The entries of a one-column lexicon, in file order."""
-    path = resolve(name)
+def _entries(path: Path) -> tuple[str, ...]:
     try:
         raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise LexiconError(f"cannot read lexicon {path}: {exc}") from exc
     return tuple(s for line in raw.splitlines()
                  if (s := line.strip()) and not s.startswith("#"))
+
+
+@cache
+def header(name: str | Path) -> tuple[str, ...] | None:
+    """The column names of the bundled lexicon called ``name`` (its header
+    row), or ``None`` when there is no such file or it has no header row."""
+    bundled = lexicon_dir() / Path(name).name
+    if not bundled.is_file():
+        return None
+    entries = _entries(bundled)
+    first = _cells(entries[0]) if entries else ()
+    return first if first and all(_COLUMN_NAME.fullmatch(c) for c in first) else None
+
+
+@cache
+def read_lines(name: str | Path) -> tuple[str, ...]:
+    """The entries of a one-column lexicon, in file order, header row skipped."""
+    entries = _entries(resolve(name))
+    names = header(name)
+    if entries and names is not None and _cells(entries[0]) == names:
+        return entries[1:]
+    return entries
 
 
 @cache

@@ -1,0 +1,102 @@
+"""The lexicon files as one data set: each names its columns in a header row,
+every row fits them, and the files agree with one another and with the
+closed vocabularies of the records (a status, kind or comparator written in
+one file means the same thing in every other)."""
+from __future__ import annotations
+
+import re
+import typing
+
+import pytest
+
+from zhtargets import records
+from zhtargets._lexicon import header, lexicon_dir, read_lines, read_table
+from zhtargets.genre import GENRES
+from zhtargets.panel import LEVELS
+from zhtargets.parts import PartKind
+
+FILES = sorted(p for p in lexicon_dir().iterdir() if p.suffix in {".txt", ".tsv"})
+
+
+def column(name: str, col: str) -> list[str]:
+    names = header(name)
+    assert names is not None and col in names, (name, col)
+    i = names.index(col)
+    return [row[i] for row in read_table(name, len(names))]
+
+
+def pairs(name: str, key: str, value: str) -> dict[str, str]:
+    return dict(zip(column(name, key), column(name, value)))
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_header_row_names_the_columns_and_rows_fit(path):
+    names = header(path.name)
+    assert names, f"{path.name}: the first line after the comments must name the columns"
+    assert len(set(names)) == len(names)
+    for line in read_lines(path.name):
+        cells = [c for c in line.split("\t") if c.strip()]
+        assert 1 <= len(cells) <= len(names), (path.name, line)
+    # The header is not an entry.
+    assert "\t".join(names) not in read_lines(path.name)
+
+
+def test_a_user_file_may_leave_the_header_out(tmp_path):
+    # Named as the bundled file it extends, with and without its header.
+    bare, headed = tmp_path / "a" / "per_words.tsv", tmp_path / "b" / "per_words.tsv"
+    for path, text in ((bare, "# mine\n每户\t户\n"), (headed, "word\tper\n每户\t户\n")):
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+        assert read_lines(path) == ("每户\t户",)
+
+
+def test_the_two_numeral_tables_agree():
+    extract = pairs("numerals.tsv", "character", "value")
+    structure = pairs("structure_numerals.tsv", "character", "value")
+    shared = set(extract) & set(structure)
+    assert shared and {c: extract[c] for c in shared} == {c: structure[c] for c in shared}
+
+
+@pytest.mark.parametrize("name, col, allowed", [
+    ("comparators.tsv", "comparator", set(records.COMPARATORS)),
+    # none: says nothing of the role; word: a longer word hiding a hedge.
+    ("hedges.tsv", "role", set(records.ROLES) | {"none", "word"}),
+    ("aggregate_words.tsv", "aggregate", set(records.AGGREGATES)),
+    ("attribute_words.tsv", "attribute", set(records.ATTRIBUTES)),
+    ("link_completion.tsv", "verdict", set(records.STATUSES)),
+    ("part_headings.tsv", "kind", set(typing.get_args(PartKind))),
+    ("genre_cues.tsv", "genre", set(GENRES)),
+    ("indicators.tsv", "better", {"+", "-"}),
+    ("regions.tsv", "level", set(LEVELS)),
+    ("region_cues.tsv", "level", set(LEVELS)),
+])
+def test_closed_vocabularies_agree_with_the_records(name, col, allowed):
+    assert set(column(name, col)) <= allowed
+
+
+def test_view_words_name_every_status_kind_role_and_comparator():
+    words = {}
+    for group, key, _ in read_table("view_words.tsv", 3):
+        words.setdefault(group, set()).add(key)
+    assert words["status"] == set(records.STATUSES) | {"pending"}
+    assert words["kind"] == set(records.KINDS)
+    assert words["role"] == set(records.ROLES) | {"none"}
+    # = says nothing beyond the figure itself.
+    assert words["comparator"] == set(records.COMPARATORS) - {"="}
+    assert words["part"] == set(typing.get_args(PartKind))
+
+
+def test_reason_templates_use_known_placeholders():
+    known = {"where", "actual", "plan", "band", "phrase", "why", "n", "value", "fraction", "task"}
+    for code, template in read_table("link_reasons.tsv", 2):
+        assert set(re.findall(r"\{(\w+)\}", template)) <= known, code
+
+
+def test_indicator_keys_are_unique():
+    slugs = column("indicators.tsv", "slug")
+    assert len(slugs) == len(set(slugs))
+
+
+def test_every_parent_region_is_a_listed_region():
+    names = set(column("regions.tsv", "name"))
+    assert set(column("regions.tsv", "parent")) - {""} <= names
