@@ -1,22 +1,29 @@
 """Turn the files users hand us into text.
 
 Planning documents arrive as UTF-8 from the web, UTF-16 from Word's "save as
-Unicode text", and GBK/GB18030 from older office software.  The encoding is
-chosen by an explicit cascade (byte-order mark, NUL pattern, strict UTF-8,
-GB18030) rather than a statistical detector: every Chinese text in those
-encodings is decided by it correctly, it costs one C-level decode even for
-50 MB, and it never guesses a legacy single-byte code page for a short file.
+Unicode text", GBK/GB18030 from older office software and Big5 (CP950) from
+Taiwan, Hong Kong and Macao.  The encoding is chosen by an explicit cascade
+(byte-order mark, NUL pattern, strict UTF-8, GB18030, Big5) rather than a
+statistical detector: every Chinese text in those encodings is decided by it
+correctly, it costs a C-level decode or two even for 50 MB, and it never
+guesses a legacy single-byte code page for a short file.
 
 Line endings and every other character are kept as they are, so offsets into
-the returned string match what the user sees in the file (minus a BOM).
+the returned string match what the user sees in the file (minus a BOM).  The
+one exception is HTML (a ``.html``/``.htm`` file, or text that opens with an
+HTML tag): it is read as the text a browser shows, and offsets index that
+text, which is also the ``Document.text`` they are reported against.
 """
 from __future__ import annotations
 
 import codecs
 import os
 import re
+import stat
+from html.parser import HTMLParser
+from pathlib import Path
 
-__all__ = ["InputError", "decode_bytes", "read_text"]
+__all__ = ["InputError", "decode_bytes", "html_text", "read_source", "read_text"]
 
 # Detection reads only the head of the file: binaries announce themselves
 # early, and scanning 50 MB byte by byte in Python would dominate the run.
@@ -68,6 +75,20 @@ _IMPLAUSIBLE = re.compile(
 )
 
 
+# Big5 read as GB18030 decodes without error, but its frequent lead bytes land
+# in GBK's user-defined rows (private use) and its symbol rows (kana, Greek,
+# box drawing); a real GBK text has almost none of these.
+_BIG5_SIGNS = re.compile("[\ue000-\uf8ff\u3040-\u30ff\u0370-\u04ff\u2500-\u257f]")
+_MAX_SIGN_RATIO = 0.02
+
+# Suffixes of documents a user names; a string ending in one is taken for a
+# path, never for a document's text.
+_DOCUMENT_SUFFIXES = (".txt", ".md", ".csv", ".tsv", ".html", ".htm", ".json", ".jsonl")
+_HTML_SUFFIXES = (".html", ".htm")
+_HTML_START = re.compile(r"\s*<(?:!doctype\s+html|html|head|body)\b", re.I)
+_MAX_PATH = 4096
+
+
 class InputError(ValueError):
     """A document that cannot be read as text; the message names the file."""
 
@@ -80,12 +101,19 @@ class InputError(ValueError):
 def read_text(path: str | os.PathLike[str]) -> str:
     """Read a document file as text, detecting its encoding.
 
+    HTML (by suffix or by its opening tag) is read as the text it shows.
+
     Raises:
-        InputError: the path is missing, a directory, unreadable, binary or in
-            an encoding other than UTF-8, UTF-16, UTF-32 or GB18030.
+        InputError: the path is missing, a directory, a FIFO, device or
+            socket, unreadable, binary or in an encoding other than UTF-8,
+            UTF-16, UTF-32, GB18030 or Big5.
     """
     name = os.fspath(path)
     try:
+        mode = os.stat(path).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            # Reading a FIFO or a terminal waits for a writer that may never come.
+            raise InputError(name, "not a regular file (a FIFO, device or socket)")
         with open(path, "rb") as handle:
             data = handle.read()
     except FileNotFoundError:
@@ -94,7 +122,89 @@ def read_text(path: str | os.PathLike[str]) -> str:
         raise InputError(name, "is a directory, not a file") from None
     except OSError as exc:
         raise InputError(name, f"cannot read ({exc.strerror or exc})") from None
-    return decode_bytes(data, name)
+    text = decode_bytes(data, name)
+    if name.lower().endswith(_HTML_SUFFIXES) or _HTML_START.match(text[:1024]):
+        return html_text(text)
+    return text
+
+
+def read_source(source: str | os.PathLike[str], name: str | None = None) -> tuple[str, str | None]:
+    """A document given as a path or as its text: ``(text, name)``.
+
+    A path object, or a ``str`` that looks like a path (one line, ending in a
+    document suffix such as ``.txt``, or naming an existing file or folder),
+    is read with :func:`read_text` and named by its stem; any other ``str`` is
+    the text itself.
+
+    Raises:
+        InputError: a path (or a string that looks like one) that cannot be read.
+        TypeError: ``source`` is neither ``str`` nor a path.
+    """
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
+        path = Path(source)
+        return read_text(path), name or path.stem
+    if not isinstance(source, str):
+        raise TypeError(f"expected a path or str, not {type(source).__name__}"
+                        + ("; decode bytes with zhtargets.read_text or decode_bytes"
+                           if isinstance(source, (bytes, bytearray)) else ""))
+    return source, name
+
+
+def _looks_like_path(s: str) -> bool:
+    if not s or len(s) > _MAX_PATH or "\n" in s or s != s.strip():
+        return False
+    if s.lower().endswith(_DOCUMENT_SUFFIXES):
+        return True
+    try:
+        return os.path.exists(s)
+    except (OSError, ValueError):
+        return False
+
+
+class _VisibleText(HTMLParser):
+    """The text of an HTML page as a browser lays it out, roughly: blocks and
+    rows on their own lines, cells separated by tabs, scripts left out."""
+
+    _BLOCKS = frozenset({"p", "div", "br", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5",
+                         "h6", "section", "article", "header", "footer", "ul", "ol", "title",
+                         "blockquote", "pre", "hr", "dd", "dt"})
+    _CELLS = frozenset({"td", "th"})
+    _HIDDEN = frozenset({"script", "style", "template", "noscript"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in self._HIDDEN:
+            self._hidden += 1
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+        elif tag in self._CELLS:
+            self.parts.append("\t")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._HIDDEN:
+            self._hidden = max(0, self._hidden - 1)
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+_BLANK_RUN = re.compile(r"[ \t]*\n(?:[ \t]*\n)+")
+
+
+def html_text(markup: str) -> str:
+    """The visible text of an HTML document (tags dropped, entities decoded,
+    block elements on their own lines, table cells separated by tabs)."""
+    parser = _VisibleText()
+    parser.feed(markup)
+    parser.close()
+    return _BLANK_RUN.sub("\n", "".join(parser.parts)).strip("\n")
 
 
 def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
@@ -190,9 +300,24 @@ def _decode_8bit(data: bytes, name: str) -> str:
     # GB18030 covers GBK and GB2312; real GBK text is practically never valid
     # UTF-8, so trying UTF-8 first cannot misread it.
     try:
-        return data.decode("gb18030")
+        text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
+        gb_error = exc.start
+        text = None
+    if text is not None and not _looks_like_big5(text):
+        return text
+    try:
+        return data.decode("cp950")
+    except UnicodeDecodeError as exc:
+        if text is not None:
+            return text
         raise InputError(
-            name, "not decodable as UTF-8, UTF-16 or GB18030 "
-            f"(invalid UTF-8 at byte {utf8_error}, invalid GB18030 at byte {exc.start})"
+            name, "not decodable as UTF-8, UTF-16, GB18030 or Big5 "
+            f"(invalid UTF-8 at byte {utf8_error}, invalid GB18030 at byte {gb_error}, "
+            f"invalid Big5 at byte {exc.start})"
         ) from None
+
+
+def _looks_like_big5(gb_text: str) -> bool:
+    wide = len(gb_text) - len(gb_text.encode("ascii", "ignore"))
+    return wide > 0 and len(_BIG5_SIGNS.findall(gb_text)) > _MAX_SIGN_RATIO * wide

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -193,12 +194,38 @@ def _outcomes(
         yield map(task, files)
         return
     chunksize = max(1, min(_MAX_CHUNK, len(files) // (workers * _CHUNKS_PER_WORKER)))
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=initializer)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                               initargs=(initializer,))
     try:
         yield pool.map(task, files, chunksize=chunksize)
+    except BaseException:
+        # Interrupted (Ctrl-C, SIGTERM turned into an exception) or failed:
+        # workers may be deep in a long document, so they are ended now
+        # rather than waited for, and none outlives this process.
+        _end_workers(pool)
+        raise
     finally:
         # A consumer that stops early should not wait for the remaining files.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_worker(initializer: Callable[[], object] | None) -> None:
+    # A worker inherits the parent's handlers; the parent alone decides how
+    # to stop (Ctrl-C reaches the whole process group), and a plain SIGTERM
+    # ends a worker without a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if initializer is not None:
+        initializer()
+
+
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14+
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((pool._processes or {}).values()):  # noqa: SLF001 - no public API before 3.14
+        process.terminate()
 
 
 def _guarded(func: FileFunc, path: Path) -> Outcome:

@@ -1,18 +1,30 @@
 """Command line: ``zhtargets extract | tasks | link | panel | render | plot | eval``.
 
-Every command reads UTF-8, UTF-16 and GB18030 text, takes files, folders and
-globs, reports a file it cannot read on stderr and goes on with the rest
+Every command reads UTF-8, UTF-16, GB18030 and Big5 text, takes files, folders
+and globs, reports a file it cannot read on stderr and goes on with the rest
 (exit status 1 when any file failed, 2 for usage errors).
+
+An output file is never lost: a path that is also an input is refused, the
+output is never read back as an input, and results go to a temporary file
+beside it that replaces it only when the command succeeds.  SIGINT and SIGTERM
+stop the workers and exit with 130 and 143 after one line on stderr.
 """
 from __future__ import annotations
 
 import argparse
 import csv
 import json
-import logging
+import os
+import signal
+import stat
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, TextIO
+
+from . import __version__
 
 __all__ = ["main"]
 
@@ -42,18 +54,104 @@ def _write(records: Iterable[dict[str, Any]], fmt: str, out: TextIO) -> None:
         writer.writerow(_jsonable(r))
 
 
-def _open_out(path: str | None, fmt: str) -> TextIO:
+class UsageError(ValueError):
+    """A command line that would lose data or cannot work; exit status 2."""
+
+
+class _Stopped(BaseException):
+    """SIGTERM arrived; raised in the main thread like KeyboardInterrupt."""
+
+
+@contextmanager
+def _replacing(path: str | os.PathLike[str]) -> Iterator[str]:
+    """A temporary path beside ``path`` (same suffix, so writers that go by
+    the suffix still work) that replaces ``path`` once the block succeeds.
+    An interrupted or failed run leaves the previous file as it was."""
+    target = Path(path)
+    if target.is_dir():
+        raise UsageError(f"{target}: is a directory; name an output file")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".part{target.suffix}",
+                               dir=target.parent if str(target.parent) else ".")
+    os.close(fd)
+    try:
+        yield tmp
+        _copy_mode(target, tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _copy_mode(target: Path, tmp: str) -> None:
+    # mkstemp creates 0600; the output gets the previous file's mode, or the
+    # mode a plain open() would have given a new file.
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(tmp, mode)
+
+
+@contextmanager
+def _open_out(path: str | None, fmt: str) -> Iterator[TextIO]:
     if path is None or path == "-":
-        return sys.stdout
-    # CSV for spreadsheets: a BOM makes Excel read UTF-8.
-    return open(path, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
+        yield sys.stdout
+        return
+    with _replacing(path) as tmp:
+        # CSV for spreadsheets: a BOM makes Excel read UTF-8.
+        with open(tmp, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as out:
+            yield out
+
+
+def _refuse_overwriting_inputs(output: str | None, inputs: Iterable[str | os.PathLike[str]]) -> None:
+    if output is None or output == "-" or not os.path.exists(output):
+        return
+    for path in inputs:
+        if os.path.exists(path) and os.path.samefile(output, path):
+            raise UsageError(f"output {output} is also an input; refusing to overwrite it")
+
+
+def _is_output(path: Path, output: str | None) -> bool:
+    """Whether ``path`` is the output file or one of our temporary files of it."""
+    if output is None or output == "-":
+        return False
+    out = Path(output)
+    if path.name.startswith(f".{out.name}.") and ".part" in path.name:
+        return os.path.realpath(path.parent) == os.path.realpath(out.parent or ".")
+    return os.path.exists(out) and os.path.exists(path) and os.path.samefile(path, out)
+
+
+def _special_file(path: Path) -> str | None:
+    """What ``path`` is when it is a FIFO, device or socket (reading one may
+    never end), else ``None``."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    for test, kind in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return kind
+    return None
 
 
 def _documents(args) -> Iterable[tuple[str, Any]]:
     """(doc, records) per input file, with failures reported as they happen."""
     from .batch import expand_paths, run
 
-    paths = expand_paths(args.paths)
+    output = getattr(args, "output", None)
+    _refuse_overwriting_inputs(output, args.paths)
+    paths = []
+    for path in expand_paths(args.paths):
+        kind = _special_file(path)
+        if kind is not None:
+            print(f"zhtargets: {path}: skipped, {kind} is not a regular file", file=sys.stderr)
+        elif _is_output(path, output):
+            print(f"zhtargets: {path}: skipped, it is the output file", file=sys.stderr)
+        else:
+            paths.append(path)
     for result in run(paths, args.per_file, jobs=args.jobs, progress=args.progress):
         if result.error:
             args.failures += 1
@@ -84,6 +182,7 @@ def _cmd_link(args) -> int:
     from .document import read_document
     from .link import link_records
 
+    _refuse_overwriting_inputs(args.output, [p for p in (args.plan, args.report) if p])
     plan = read_document(Path(args.plan))
     report = read_document(Path(args.report)) if args.report else None
     options = {k: v for k, v in (("period", args.period), ("tolerance", args.tolerance))
@@ -95,7 +194,8 @@ def _cmd_link(args) -> int:
         if not args.output or args.output == "-":
             print("zhtargets link: --format xlsx needs -o FILE", file=sys.stderr)
             return 2
-        to_excel(plan, args.output, links, report=report)
+        with _replacing(args.output) as tmp:
+            to_excel(plan, tmp, links, report=report)
         return 0
     records = link_records(links, doc=plan.name if report is None else None)
     with _open_out(args.output, args.format) as out:
@@ -107,10 +207,13 @@ def _cmd_render(args) -> int:
     from .document import read_document
     from .render import render
 
+    _refuse_overwriting_inputs(args.output, [args.path])
     doc = read_document(Path(args.path))
     out = Path(args.output or f"{doc.name}.html")
+    _refuse_overwriting_inputs(str(out), [args.path])
     # A completion table answers its own plans: show each plan's verdict.
-    render(doc, links=doc.link() if doc.completions else None, title=doc.name).save(out)
+    with _replacing(out) as tmp:
+        render(doc, links=doc.link() if doc.completions else None, title=doc.name).save(tmp)
     print(out)
     return 0
 
@@ -119,13 +222,15 @@ def _cmd_plot(args) -> int:
     from .document import read_document
     from .plots import plot_summary, plot_targets
 
+    _refuse_overwriting_inputs(args.output, [p for p in (args.plan, args.report) if p])
     plan = read_document(Path(args.plan))
     report = read_document(Path(args.report)) if args.report else None
     links = plan.link(report)
     year = (report or plan).year
     fig = (plot_targets(links, report_year=year) if args.kind == "targets"
            else plot_summary(links, plan, report_year=year))
-    fig.savefig(args.output, bbox_inches="tight")  # PNG, SVG or PDF by suffix
+    with _replacing(args.output) as tmp:
+        fig.savefig(tmp, bbox_inches="tight")  # PNG, SVG or PDF by suffix
     print(args.output)
     return 0
 
@@ -189,6 +294,7 @@ def _extract_and_link(path) -> tuple[list, list]:
 
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="zhtargets", description=__doc__.splitlines()[0])
+    ap.add_argument("--version", action="version", version=f"zhtargets {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
 
     def batch_options(p):
@@ -253,20 +359,32 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    # jieba announces its dictionary on stderr, and resets its logger when
-    # imported, so quieten it after the import (forked workers inherit this).
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
     args = _parser().parse_args(argv)
     args.failures = 0
+    previous = signal.signal(signal.SIGTERM, _stop)
     try:
         return args.func(args)
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        return _interrupted(args, "interrupted", 130)
+    except _Stopped:
+        return _interrupted(args, "terminated", 143)
     except (OSError, ValueError) as exc:  # GoldError, InputError, LexiconError are ValueErrors
         print(f"zhtargets {args.command}: {exc}", file=sys.stderr)
         return 2
     except ImportError as exc:  # an optional extra (plots, parquet) is not installed
         print(f"zhtargets {args.command}: {exc}", file=sys.stderr)
         return 2
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise _Stopped(signum)
+
+
+def _interrupted(args, how: str, status: int) -> int:
+    kept = f"; {args.output} left as it was" if getattr(args, "output", None) not in (None, "-") else ""
+    print(f"zhtargets {args.command}: {how}{kept}", file=sys.stderr)
+    return status

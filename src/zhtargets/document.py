@@ -162,8 +162,11 @@ def read_document(source: str | Path, *, name: str | None = None,
                   year: int | None = None) -> Document:
     """Read a document from a path or from its text.
 
-    A ``Path``, or a ``str`` naming an existing ``.txt`` file, is read from
-    disk (UTF-8, UTF-16, GB18030 are detected); any other ``str`` is the text.
+    A ``Path``, or a ``str`` that looks like a path (one line ending in
+    ``.txt``, ``.md``, ``.csv``, ``.html`` … or naming an existing file), is
+    read from disk (UTF-8, UTF-16, GB18030, Big5 are detected; HTML is read as
+    its text) and a missing one raises :class:`InputError`; any other ``str``
+    is the text.
     ``genre`` (one of :data:`zhtargets.genre.GENRES`) and ``year`` override
     what the document's title and headings say.
     """
@@ -185,16 +188,9 @@ def read_document(source: str | Path, *, name: str | None = None,
 
 
 def _source_text(source: str | Path, name: str | None) -> tuple[str, str | None]:
-    from ._io import read_text
+    from ._io import read_source
 
-    if isinstance(source, Path) or (
-            isinstance(source, str) and len(source) < 4096 and "\n" not in source
-            and source.endswith(".txt") and Path(source).is_file()):
-        path = Path(source)
-        return read_text(path), name or path.stem
-    if not isinstance(source, str):
-        raise TypeError(f"read_document() needs a path or str, not {type(source).__name__}")
-    return source, name
+    return read_source(source, name)
 
 
 class _Reader:

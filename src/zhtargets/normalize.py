@@ -32,6 +32,7 @@ _PINYIN = regex.compile(
     rf"(?<={_HAN})\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{{1,7}}\)"
 )
 # Spaces between Han characters are typesetting (冯 晶, 召 集 人).
+_SURROGATE = regex.compile("[\ud800-\udfff]")
 _HAN_SPACE = regex.compile(rf"(?<={_HAN}) +(?={_HAN})")
 
 
@@ -157,7 +158,13 @@ def _to_simplified(text: str) -> str:
     """Traditional to simplified, keeping length so the offset map stays valid."""
     if text.isascii():
         return text
-    out = _converter().convert(text)
+    try:
+        out = _converter().convert(text)
+    except UnicodeEncodeError:
+        # A lone surrogate (from a broken decoder upstream) cannot go to
+        # OpenCC; U+FFFD stands in for it, one character for one.
+        text = _SURROGATE.sub("\ufffd", text)
+        out = _converter().convert(text)
     if len(out) == len(text):
         return out
     # A phrase mapping changed the length somewhere: fall back to one
