@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import zhtargets
+from zhtargets._io import InputError
 from zhtargets.document import read_document
 
 RAW = Path(__file__).resolve().parents[1] / "corpus" / "raw"
@@ -56,8 +59,12 @@ def test_document_frame_has_doc_column():
     assert df["task"].notna().all()
 
 
-def test_text_that_looks_like_a_path_is_read_as_text():
-    doc = read_document("新增学位5600个.txt")
+def test_a_missing_file_name_is_an_error_not_a_text():
+    # One line ending in .txt is a path (issue 9): a typo in a file name must
+    # not silently become a document whose text is the name.
+    with pytest.raises(InputError, match="no such file"):
+        read_document("新增学位5600个.txt")
+    doc = read_document("新增学位5600个。\n")
     assert [t.text for t in doc.targets] == ["5600个"]
 
 

@@ -90,7 +90,7 @@ def test_binary_files_are_refused_by_name(tmp_path: Path, payload: bytes, why: s
 def test_undecodable_text_says_which_encodings_were_tried(tmp_path: Path) -> None:
     path = tmp_path / "latin1.txt"
     path.write_bytes("café au lait, naïve résumé".encode("latin-1"))
-    with pytest.raises(InputError, match="not decodable as UTF-8, UTF-16 or GB18030"):
+    with pytest.raises(InputError, match="not decodable as UTF-8, UTF-16, GB18030 or Big5"):
         read_text(path)
 
 
