@@ -37,11 +37,40 @@ def test_pinyin_artifact_maps_back_whole():
 @given(st.text())
 def test_map_is_monotone_and_in_range(text):
     n = normalize(text)
-    assert len(n.starts) == len(n.ends) == len(n.text)
     prev_end = 0
-    for s, e in zip(n.starts, n.ends):
+    for i in range(len(n.text)):
+        s, e = n.to_original(i, i + 1)
         assert prev_end <= s < e <= len(text)
         prev_end = e
+
+
+def _per_character_map(text: str) -> list[tuple[int, int]]:
+    """The map written out character by character, by the rules of the module
+    docstring: which original characters each normalized one stands for."""
+    n = normalize(text)
+    return [n.to_original(i, i + 1) for i in range(len(n.text))]
+
+
+@given(st.lists(st.sampled_from(["區", "(qū)", " ", "冯", "晶", "，", "\n\n", "一", "、", "abc",
+                                 "1", "。", "（", "５"]), max_size=40).map("".join))
+def test_map_covers_exactly_the_kept_characters(text):
+    n = normalize(text)
+    spans = _per_character_map(text)
+    # Every original character is either mapped by exactly one normalized
+    # character or deleted; a deleted pinyin annotation is covered by the
+    # character before it, deleted blanks by none.
+    covered = [j for s, e in spans for j in range(s, e)]
+    assert len(covered) == len(set(covered))
+    for i, (s, e) in enumerate(spans):
+        assert e - s == 1 or text[s + 1:e].startswith("(")
+        assert n.text[i] == text[s] or text[s] in "區５，（" or n.text[i] == " "
+    assert all(text[j] in " \n" or text[j] in "(qū)" for j in range(len(text)) if j not in set(covered))
+
+
+def test_map_is_compact():
+    text = (RAW / "001_18c78e876a0a643e.txt").read_text(encoding="utf-8")
+    n = normalize(text)
+    assert len(n.run_starts) < len(text) / 50
 
 
 @pytest.mark.parametrize("path", sorted(RAW.glob("*.txt")), ids=lambda p: p.stem)
@@ -51,3 +80,14 @@ def test_corpus_documents_map_back(path):
     for i in range(0, len(n.text), 7):
         s, e = n.to_original(i, i + 1)
         assert text[s:e]
+
+
+@given(st.lists(st.sampled_from(["區", "(qū)", " ", "冯", "晶", "，", "\n\n", "一", "、", "abc",
+                                 "1", "。"]), max_size=40).map("".join))
+def test_to_normalized_inverts_the_map(text):
+    n = normalize(text)
+    starts = [n.to_original(i, i + 1)[0] for i in range(len(n.text))]
+    for offset in range(len(text)):
+        # The last normalized character starting at or before the offset.
+        expected = max([i for i, s in enumerate(starts) if s <= offset], default=0)
+        assert n.to_normalized(offset) == expected

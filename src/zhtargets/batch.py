@@ -26,7 +26,7 @@ __all__ = ["BatchResult", "doc_id", "expand_paths", "extract_file", "process_ext
 
 Record = dict[str, Any]
 FileFunc = Callable[[Path], Iterable[Record]]
-Outcome = tuple[list[Record], str | None]
+Outcome = tuple[Iterable[Record], str | None]
 Task = Callable[[Path], Outcome]
 
 # Chunks amortize inter-process overhead; capping them keeps the workers
@@ -42,7 +42,9 @@ class BatchResult:
 
     path: Path
     doc: str
-    records: list[Record] = field(default_factory=list)
+    # A list, or in a run without worker processes whatever iterator the
+    # file function returned, to be consumed once.
+    records: Iterable[Record] = field(default_factory=list)
     error: str | None = None
 
     @property
@@ -157,7 +159,11 @@ def run(
     files = [Path(p) for p in paths]
     # Checked here, not inside the generator, so a bad value fails at the call.
     workers = _worker_count(jobs, len(files))
-    return _results(files, partial(_guarded, func), workers, initializer, progress)
+    # Records can only travel back from a worker as a list; in this process
+    # an iterator that ``func`` returns is passed on as it is, so a huge
+    # document's records stream to the output instead of piling up.
+    task = partial(_guarded, func, materialize=workers > 1)
+    return _results(files, task, workers, initializer, progress)
 
 
 def _results(
@@ -228,11 +234,10 @@ def _end_workers(pool: ProcessPoolExecutor) -> None:
         process.terminate()
 
 
-def _guarded(func: FileFunc, path: Path) -> Outcome:
+def _guarded(func: FileFunc, path: Path, materialize: bool = True) -> Outcome:
     try:
         records = func(path)
-        # A generator cannot be sent back from a worker process.
-        return (list(records) if isinstance(records, Iterator) else records), None
+        return (list(records) if materialize and isinstance(records, Iterator) else records), None
     except InputError as exc:
         return [], _input_error_message(path, exc)
     except Exception as exc:  # noqa: BLE001 - one failing document must not end the batch

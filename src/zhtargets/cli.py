@@ -289,7 +289,7 @@ def _cmd_panel(args) -> int:
 def _extract_and_link(path) -> tuple[list, list]:
     from .document import link_file_records, target_records
 
-    return target_records(path), link_file_records(path)
+    return list(target_records(path)), link_file_records(path)
 
 
 def _parser() -> argparse.ArgumentParser:

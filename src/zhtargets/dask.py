@@ -83,7 +83,7 @@ def read_documents(paths: Sequence[PathLike], *, npartitions: int | None = None)
 def extract_bag(paths: Sequence[PathLike], *, npartitions: int | None = None) -> "dask.bag.Bag":
     """A bag of target records (dicts with ``doc`` first), as ``zhtargets extract``
     writes them: roles and tasks read from each document's structure."""
-    return _bag([os.fspath(p) for p in paths], npartitions).map(target_records).flatten()
+    return _bag([os.fspath(p) for p in paths], npartitions).map(_records).flatten()
 
 
 def targets_frame(paths: Sequence[PathLike], *,
@@ -114,6 +114,10 @@ def _read(path: str) -> Document:
     from .batch import process_extractor
 
     return read_document(Path(path), extractor=process_extractor())
+
+
+def _records(path: str) -> list[dict[str, Any]]:
+    return list(target_records(path))
 
 
 def _pair(item: Pair | PathLike) -> tuple[str, str | None]:

@@ -5,6 +5,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .extractor import default_extractor
@@ -179,7 +180,7 @@ def read_document(source: str | Path, *, name: str | None = None,
     ex = extractor or default_extractor()
     tables = read_indicator_tables(norm, reader.year, ex)
     # A table's cells are read with their header and unit cells, not as prose.
-    placed = [reader.place(t) for t in ex.extract(text)
+    placed = [reader.place(t) for t in ex.extract_normalized(norm)
               if not any(tb.start <= t.start < tb.end for tb in tables)]
     placed += [replace(t, task=None) for tb in tables for t in tb.targets]
     placed.sort(key=lambda t: t.start)
@@ -351,7 +352,7 @@ def _reviews_then_plans(parts: tuple[Part, ...]) -> bool:
 def _to_normalized(norm: NormalizedText, offset: int) -> int:
     """The normalized position of original ``offset`` (its character, or the
     one it was folded into)."""
-    return max(0, bisect_right(norm.starts, offset) - 1)
+    return norm.to_normalized(offset)
 
 
 def _sentence_cues(norm: NormalizedText, year: int | None) -> list[tuple[int, int, Mention]]:
@@ -401,12 +402,15 @@ def _year_headings(norm: NormalizedText, parts_only_at_top: bool) -> list[tuple[
 # Per-file jobs for the command line and batch runs: top-level functions so
 # worker processes can receive them.
 
-def target_records(path: str | Path) -> list[dict]:
-    """A document file's targets as dicts (with ``doc``), roles and tasks set."""
+def target_records(path: str | Path) -> Iterator[dict]:
+    """A document file's targets as dicts (with ``doc``), roles and tasks set.
+
+    The document is read at once (so reading errors surface here); the dicts
+    are made one at a time as they are consumed."""
     from .batch import process_extractor
 
     d = read_document(Path(path), extractor=process_extractor())
-    return [{"doc": d.name, **t.to_dict()} for t in d.targets]
+    return ({"doc": d.name, **t.to_dict()} for t in d.targets)
 
 
 def task_records(path: str | Path) -> list[dict]:
@@ -432,3 +436,5 @@ class _no_targets:
     def extract(self, text: str) -> list[Target]:
         return []
 
+    def extract_normalized(self, norm: NormalizedText) -> list[Target]:
+        return []

@@ -107,14 +107,22 @@ class Extractor:
             previous = r
         return _distribute(text, readings, self._rules)
 
+    def extract_normalized(self, norm: NormalizedText) -> Targets:
+        """``extract`` of ``norm.original`` for a caller that has normalized it
+        already (``read_document`` reads the structure from the same text), so
+        a document is normalized once; offsets index ``norm.original``."""
+        return Targets(self._targets(norm, 0))
+
     def _extract_block(self, block: str, offset: int) -> list[Target]:
         if not block.strip():
             return []
-        norm = normalize(block)
+        return self._targets(normalize(block), offset)
+
+    def _targets(self, norm: NormalizedText, offset: int) -> list[Target]:
         targets = []
         for r in self.readings(norm):
             start, end = norm.to_original(r.span.start, r.span.end)
-            targets.append(self._target(r, block, start, end, offset))
+            targets.append(self._target(r, norm.original, start, end, offset))
         return targets
 
     def _target(self, r: Reading, block: str, start: int, end: int, offset: int) -> Target:

@@ -140,6 +140,10 @@ class SpanFinder:
     def find(self, text: str):
         """Yield every quantity expression in ``text``."""
         for m in self.pattern.finditer(text):
+            # Checked before _resolve builds the match's group dict: most
+            # matches are bare numbers (years, item numbers), never quantities.
+            if not any(m.group("unit", "mult", "after", "pct")):
+                continue
             span = self._resolve(m)
             if span is not None:
                 yield span
@@ -154,8 +158,6 @@ class SpanFinder:
 
     def _resolve(self, m) -> QuantitySpan | None:
         g = m.groupdict()
-        if not (g["unit"] or g["mult"] or g["after"] or g["pct"]):
-            return None  # a bare number (row, date part, code) is never a quantity
         unit = self.units.words.get(g["unit"]) if g["unit"] else None
         if g["pct"]:
             unit = self.units.words["%"]
