@@ -1,5 +1,8 @@
-"""Unit lexicons load into a private pint registry and convert correctly."""
+"""Unit lexicons load into a pint registry per set of definitions and convert correctly."""
 from __future__ import annotations
+
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given, strategies as st
@@ -31,9 +34,23 @@ def test_yuan_and_usd_do_not_convert(units):
         units.quantity(1, "yuan").to("USD")
 
 
-def test_registries_are_private():
-    a, b = Units(), Units()
-    assert a.registry is not b.registry
+def test_a_registry_is_shared_only_by_the_same_definitions(tmp_path):
+    extra = tmp_path / "units.tsv"
+    extra.write_text("# a test unit\nli_test\tlength\t华里\tli_test = 500 * meter\n", encoding="utf-8")
+    a, b, c = Units(), Units(), Units(unit_files=[extra])
+    assert a.registry is b.registry
+    assert c.registry is not a.registry
+    assert c.quantity(2, "li_test").to("km").magnitude == pytest.approx(1)
+    with pytest.raises(Exception):
+        a.quantity(2, "li_test")
+
+
+def test_quantities_are_built_only_when_asked_for():
+    script = ("import sys, zhtargets; ts = zhtargets.extract('新增耕地3亩');"
+              "print('pint' in sys.modules, ts[0].to_dict()['unit'], 'pint' in sys.modules,"
+              " round(ts[0].quantity.to('hectare').magnitude, 3))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "mu", "False", "0.2"]
 
 
 def test_extracted_quantity_converts():

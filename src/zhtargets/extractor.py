@@ -131,11 +131,10 @@ class Extractor:
         low, high = _number(q.low, r.sign), _number(q.high, r.sign)
         if low is not None and low > high:  # a falling range: 下降0.3-0.8% is -0.8…-0.3
             low, high = high, low
-        magnitude = value if value is not None else (low + high) / 2 if low is not None else None
         return Target(
             start=start + offset, end=end + offset, text=block[start:end],
             value=value, low=low, high=high, unit=r.unit,
-            quantity=self.units.quantity(magnitude, r.unit),
+            _quantity=self.units.recipe,
             classifier=r.classifier, per=r.per, comparator=r.comparator,
             comparator_word=r.comparator_word, hedge=r.hedge, kind=r.kind,
             indicator=r.indicator or None, year=r.year, role=r.role, rule=r.rule,

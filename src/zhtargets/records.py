@@ -104,11 +104,33 @@ class Target:
     aggregate: Aggregate | None = None
     period_source: PeriodSource | None = None
     attribute: Attribute | None = None
-    quantity: Any = field(default=None, compare=False, repr=False)
+    # A pint Quantity, or the recipe the extractor leaves for building one on
+    # first use (pint costs a second to import and set up, which a command
+    # writing JSON never needs); see the ``quantity`` property.
+    _quantity: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def quantity(self) -> Any:
+        """``value`` (or the range midpoint) as a pint Quantity, built on first use."""
+        q = self._quantity
+        if hasattr(q, "build"):
+            q = q.build(self.magnitude, self.unit)
+            # Frozen, but a cache of what the record already determines.
+            object.__setattr__(self, "_quantity", q)
+        return q
+
+    @property
+    def magnitude(self) -> float | None:
+        """``value``, or the midpoint of a range, or ``None``."""
+        if self.value is not None:
+            return self.value
+        if self.low is not None and self.high is not None:
+            return (self.low + self.high) / 2
+        return None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain fields (no pint object), ready for JSON."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "quantity"}
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "_quantity"}
 
 
 # A console repr of a long document's records would run to megabytes; past
@@ -237,7 +259,7 @@ _NUMBERS = {
     "start": "Int64", "end": "Int64", "value": "Float64", "low": "Float64",
     "high": "Float64", "year": "Int64", "period_start": "Int64", "period_end": "Int64",
 }
-COLUMNS = tuple(f.name for f in fields(Target) if f.name != "quantity")
+COLUMNS = tuple(f.name for f in fields(Target) if f.name != "_quantity")
 
 # The closed vocabularies of categorical columns.  Fixed categories let frames
 # of different documents, batches or workers concatenate as categoricals and

@@ -11,8 +11,8 @@ from typing import Any, Iterable
 
 from ._lexicon import LexiconError, read_table
 
-__all__ = ["UnitWord", "UnitRow", "Classifier", "Units", "build_registry", "shared_registry",
-           "unit_names", "unit_table", "default_units"]
+__all__ = ["UnitWord", "UnitRow", "Classifier", "Units", "QuantityRecipe", "build_registry",
+           "shared_registry", "unit_names", "unit_table", "default_units"]
 
 # Unit names the rules give without a unit word: a bare 万 of money, 万方 of
 # earth or floor space, a measure word's count, a plain ratio.
@@ -63,9 +63,10 @@ class Units:
     """Unit words, classifiers and unit classes, resolvable to pint quantities.
 
     Built from ``lexicons/units.tsv`` and ``lexicons/classifiers.txt`` plus
-    any extra files of the same formats.  Each instance owns its own
-    ``pint.UnitRegistry``, so two extractors never share mutable unit state;
-    :func:`default_units` is the bundled table for linking and the views.
+    any extra files of the same formats.  The pint registry is built once per
+    process for each set of unit tables: instances with the same tables share
+    it, instances with other tables never do; :func:`default_units` is the
+    bundled table for linking and the views.
     """
 
     def __init__(self, unit_files: Iterable[str | Path] = (),
@@ -90,8 +91,7 @@ class Units:
                 self.classifiers[word] = Classifier(word, counts or word, human == "y")
                 words.setdefault(word, UnitWord(word, "count", "count"))
         self.words: dict[str, UnitWord] = words
-        self._registry = None
-        self._parsed: dict[str, Any] = {}
+        self.recipe = QuantityRecipe(self._unit_files)
 
     def written(self, unit: str | None) -> str:
         """The word a document writes for ``unit`` (元, %, 平方米); '' for none."""
@@ -113,19 +113,12 @@ class Units:
 
     @property
     def registry(self):
-        """The private pint registry (built on first use: pint is slow to start)."""
-        if self._registry is None:
-            self._registry = build_registry(self._unit_files)
-        return self._registry
+        """The pint registry of these unit tables (built on first use: pint is slow to start)."""
+        return shared_registry(self._unit_files)
 
     def quantity(self, value: Decimal | float | None, unit: str) -> Any:
         """``value`` in ``unit`` as a pint Quantity (``None`` for no value)."""
-        if value is None:
-            return None
-        parsed = self._parsed.get(unit)
-        if parsed is None:
-            parsed = self._parsed[unit] = self.registry.parse_units(unit)
-        return self.registry.Quantity(float(value), parsed)
+        return self.recipe.build(value, unit)
 
     def check(self) -> list[str]:
         """Unit names of the lexicons that the registry cannot parse."""
@@ -136,6 +129,25 @@ class Units:
             except Exception:
                 bad.append(f"{w.word} -> {w.unit}")
         return bad
+
+
+@dataclass(frozen=True, slots=True)
+class QuantityRecipe:
+    """How a record builds its pint quantity when first asked: the names of
+    the unit tables.  Small, and it pickles as those names, so a record
+    rebuilt in another process converts exactly as here."""
+
+    unit_files: tuple[str, ...]
+
+    def build(self, value: Decimal | float | None, unit: str) -> Any:
+        if value is None:
+            return None
+        return shared_registry(self.unit_files).Quantity(float(value), _parsed_unit(self.unit_files, unit))
+
+
+@cache
+def _parsed_unit(unit_files: tuple[str, ...], unit: str) -> Any:
+    return shared_registry(unit_files).parse_units(unit)
 
 
 def build_registry(unit_files: tuple[str, ...]) -> Any:
@@ -161,8 +173,7 @@ def build_registry(unit_files: tuple[str, ...]) -> Any:
 
 @cache
 def shared_registry(unit_files: tuple[str, ...]) -> Any:
-    """One registry per process for each set of unit tables, for quantities
-    that arrive pickled from another process."""
+    """The registry of this process for a set of unit tables."""
     return build_registry(unit_files)
 
 
