@@ -9,8 +9,9 @@ times) beside jieba.lcut and every Chinese number extractor from PyPI that is
 installed (cn2an, chinese2digits, jionlp's money extractor; install them by
 hand, they are no dependencies) on the same texts in the same run, so the
 ratios hold across machines even where absolute speed does not.  Times are the
-process's CPU time (the median of the passes), which other programs competing
-for the cores do not inflate.  The second form copies the corpus N times into
+process's CPU time, best of the passes as timeit takes it: other programs
+competing for the cores inflate CPU time too (through the caches), never
+deflate it, so the fastest pass is the least disturbed one.  The second form copies the corpus N times into
 a temporary folder and times ``batch.run`` with one and with two worker
 processes, start-up included.
 """
@@ -20,7 +21,6 @@ import argparse
 import logging
 import resource
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -119,7 +119,7 @@ def _number_extractors() -> list[tuple[str, Callable[[str], list]]]:
 
 
 def _rate(func: Callable[[str], list], texts: list[str], passes: int) -> tuple[float, int]:
-    """Median chars per CPU second over timed passes, after one untimed warm-up call."""
+    """Chars per CPU second of the fastest timed pass, after one untimed warm-up call."""
     # Warming up on all texts at once loads whatever the corpus needs lazily.
     func("\n".join(texts))
     chars = sum(map(len, texts))
@@ -128,7 +128,7 @@ def _rate(func: Callable[[str], list], texts: list[str], passes: int) -> tuple[f
         started = time.process_time()
         produced = sum(len(func(t)) for t in texts)
         seconds.append(time.process_time() - started)
-    return chars / statistics.median(seconds), produced
+    return chars / min(seconds), produced
 
 
 def _print_memory(extract: Callable[[str], list], texts: list[str]) -> None:

@@ -32,6 +32,7 @@ _WIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20,
 _WIDE = regex.compile("[\uff01-\uff5e\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff]")
 _NARROW = {chr(c): chr(n) for c, n in _WIDTH.items()}
 _HAN = r"\p{Han}"
+_HAN_CHAR = regex.compile(_HAN)
 
 # A pinyin reading in brackets right after a Han character is an artifact of a
 # conversion tool (區(qū)).  Requiring a tone mark keeps real parentheses such as
@@ -181,27 +182,18 @@ def _wrapped_breaks(text: str) -> list[tuple[int, int]]:
     line_start = 0
     for m in _LINE_BREAK.finditer(text):
         line = text[line_start:m.start()]
+        nxt = m.end()
+        line_start = nxt
+        # Cheap tests first: most lines are short or end a sentence.
+        if (len(line) < _MIN_WRAPPED_LINE or line[-1] in _SENTENCE_END
+                or line[-1] in _CLAUSE_MARK or nxt >= len(text) or not _HAN_CHAR.match(text, nxt)):
+            continue
         # The 、 of a heading number (三、) is no clause mark of prose.
         marker = guard.match(line)
         body = line[marker.end():] if marker else line
-        nxt = m.end()
-        line_start = nxt
-        if (len(line) >= _MIN_WRAPPED_LINE and line[-1] not in _SENTENCE_END
-                and line[-1] not in _CLAUSE_MARK
-                and any(c in _CLAUSE_MARK for c in body)
-                and nxt < len(text) and regex.match(_HAN, text[nxt])
-                and not guard.match(text, nxt) and not _starts_part(text, nxt)):
+        if not _CLAUSE_MARK.isdisjoint(body) and not guard.match(text, nxt):
             out.append((m.start(), m.end()))
     return out
-
-
-def _starts_part(text: str, pos: int) -> bool:
-    """A short unpunctuated line naming a document part (今年工作安排) is a
-    heading of its own, never the end of the sentence before it."""
-    end = text.find("\n", pos)
-    line = text[pos:len(text) if end < 0 else end].strip()
-    return (len(line) <= _PART_HEADING_MAX and not (_SENTENCE_END | _CLAUSE_MARK) & set(line)
-            and _part_words().search(line) is not None)
 
 
 def normalize(text: str) -> NormalizedText:
