@@ -5,6 +5,13 @@ import builtins
 from collections.abc import Callable
 
 import pytest
+from hypothesis import settings
+
+# Property tests assert behaviour, never speed: a first example that builds a
+# lazily loaded resource (pint's registry, the segmenter's dictionary) or runs
+# on a busy machine must not fail on hypothesis's 200 ms deadline.
+settings.register_profile("no_deadline", deadline=None)
+settings.load_profile("no_deadline")
 
 
 @pytest.fixture

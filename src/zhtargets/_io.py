@@ -217,7 +217,8 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
     """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"decode_bytes() expects bytes, not {type(data).__name__}")
-    data = bytes(data)
+    if not isinstance(data, bytes):
+        data = bytes(data)  # a copy only for bytearray and memoryview
     if not data:
         return ""
     marked = _decode_marked(data, name)

@@ -25,6 +25,8 @@ __all__ = ["Extractor", "default_extractor"]
 # 50 MB string at once cost gigabytes; blocks cut at line breaks keep memory
 # flat and never split a sentence that a rule could read.
 _BLOCK = 200_000
+# Readings held at once while reading a long text (see _reading_batches).
+_READINGS_BATCH = 2000
 # The bundled lexicons an Extractor can extend with files of the same format.
 _EXTENSIBLE = frozenset({
     "units.tsv", "classifiers.txt", "comparators.tsv", "non_targets.tsv",
@@ -93,9 +95,16 @@ class Extractor:
 
     def readings(self, norm: NormalizedText) -> list[Reading]:
         """Context readings of the targets in already normalized text."""
+        return [r for batch in self._reading_batches(norm) for r in batch]
+
+    def _reading_batches(self, norm: NormalizedText) -> Iterator[list[Reading]]:
+        """The readings a few thousand at a time, so a long document's readings
+        never all sit in memory.  A batch ends only where a line break and
+        more than a joiner separate two numbers: no list of numbers
+        (:func:`_distribute`) and no sentence spans such a cut."""
         text = norm.text
         quoted = [m.span() for m in self._rules.quotes.finditer(text)]
-        readings: list[Reading] = []
+        batch: list[Reading] = []
         previous = None
         for q in self._finder.find(text):
             if self._rules.glued_before_word(text, q):
@@ -103,9 +112,13 @@ class Extractor:
             if self._rules.rejects(text, q, quoted):
                 continue
             r = self._rules.read(text, q, previous)
-            readings.append(r)
+            if len(batch) >= _READINGS_BATCH and _apart(text, previous, r):
+                yield _distribute(text, batch, self._rules)
+                batch = []
+            batch.append(r)
             previous = r
-        return _distribute(text, readings, self._rules)
+        if batch:
+            yield _distribute(text, batch, self._rules)
 
     def extract_normalized(self, norm: NormalizedText) -> Targets:
         """``extract`` of ``norm.original`` for a caller that has normalized it
@@ -120,9 +133,10 @@ class Extractor:
 
     def _targets(self, norm: NormalizedText, offset: int) -> list[Target]:
         targets = []
-        for r in self.readings(norm):
-            start, end = norm.to_original(r.span.start, r.span.end)
-            targets.append(self._target(r, norm.original, start, end, offset))
+        for batch in self._reading_batches(norm):
+            for r in batch:
+                start, end = norm.to_original(r.span.start, r.span.end)
+                targets.append(self._target(r, norm.original, start, end, offset))
         return targets
 
     def _target(self, r: Reading, block: str, start: int, end: int, offset: int) -> Target:
@@ -165,6 +179,11 @@ def _blocks(text: str):
             end = cut + 1 if cut != -1 else end
         yield start, text[start:end]
         start = end
+
+
+def _apart(text: str, previous: Reading, current: Reading) -> bool:
+    gap = text[previous.span.end:current.span.lead_start]
+    return "\n" in gap and len(gap.strip()) > 1
 
 
 def _distribute(text: str, readings: list[Reading], rules: ContextRules) -> list[Reading]:
