@@ -191,9 +191,19 @@ def _wrapped_breaks(text: str) -> list[tuple[int, int]]:
         # The 、 of a heading number (三、) is no clause mark of prose.
         marker = guard.match(line)
         body = line[marker.end():] if marker else line
-        if not _CLAUSE_MARK.isdisjoint(body) and not guard.match(text, nxt):
+        if (not _CLAUSE_MARK.isdisjoint(body) and not guard.match(text, nxt)
+                and not _starts_part(text, nxt)):
             out.append((m.start(), m.end()))
     return out
+
+
+def _starts_part(text: str, pos: int) -> bool:
+    """A short unpunctuated line naming a document part (今年工作安排) is a
+    heading of its own, never the end of the sentence before it."""
+    end = text.find("\n", pos)
+    line = text[pos:len(text) if end < 0 else end].strip()
+    return (len(line) <= _PART_HEADING_MAX and not (_SENTENCE_END | _CLAUSE_MARK) & set(line)
+            and _part_words().search(line) is not None)
 
 
 def normalize(text: str) -> NormalizedText:
