@@ -225,7 +225,7 @@ class _Reader:
         self._part_starts = [p.start for p in self.parts]
         self._cues = _sentence_cues(norm, year) if self.genre in _CUE_GENRES else []
         self._cue_starts = [c[0] for c in self._cues]
-        self._scopes = _year_headings(norm, parts_only_at_top=self.genre in _SPEECH_GENRES)
+        self._scopes = _year_headings(norm)
         self._scope_starts = [s[0] for s in self._scopes]
 
     def part_at(self, offset: int) -> Part | None:
@@ -378,17 +378,15 @@ def _sentence_cues(norm: NormalizedText, year: int | None) -> list[tuple[int, in
     return out
 
 
-def _year_headings(norm: NormalizedText, parts_only_at_top: bool) -> list[tuple[int, int, Mention]]:
+def _year_headings(norm: NormalizedText) -> list[tuple[int, int, Mention]]:
     """Numbered headings that name a time and no part (2024年民生实事项目), each
     with the original span of the lines it scopes, to the next heading of its
-    level or above.  In a speech (``parts_only_at_top``) a top-level heading
-    is a part (三、2011年的工作), whose time is the part's, not a year of
-    each number under it."""
+    level or above.  A part heading's time (2024年重点工作, 2011年的工作) is the
+    part's period, not a year of each number under it."""
     headings = outline_headings(norm.text)
-    top = min((h.level for h in headings), default=0)
     out = []
     for i, h in enumerate(headings):
-        if heading_names_part(h.title) or parts_only_at_top and h.level == top:
+        if heading_names_part(h.title):
             continue
         time = next((m for m in mentions(h.title) if not m.base and m.first is not None), None)
         if time is None:
