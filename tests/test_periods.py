@@ -9,8 +9,8 @@ from zhtargets.document import read_document
 from zhtargets.normalize import normalize
 from zhtargets.periods import aggregate_before, mentions
 
-DIGITS = {int(v): c for c, v, kind in read_table("structure_numerals.tsv", 3)
-          if kind == "digit" and c != "零"}
+DIGITS = {int(v): c for c, v, role in read_table("numerals.tsv", 3)
+          if role == "digit" and c != "零"}
 PLANS = {name: (int(a), int(b)) for name, a, b in read_table("five_year_plans.tsv", 3)}
 SUFFIX = next(w for cls, w in read_table("context_words.tsv", 2) if cls == "year_suffix")
 

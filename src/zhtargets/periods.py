@@ -8,7 +8,7 @@ in says it (a review of the past year).  This module finds the written ones;
 
 All the words live in ``lexicons/``: ``period_words.tsv`` (去年, 过去五年),
 ``five_year_plans.tsv`` with ``five_year_plan_after.txt``, ``aggregate_words.tsv``
-(年均, 累计), the digits of ``structure_numerals.tsv`` (二〇二四年), and the
+(年均, 累计), the digits of ``numerals.tsv`` (二〇二四年), and the
 ``year_base`` class of ``context_words.tsv`` (比2002年).
 """
 from __future__ import annotations
@@ -19,6 +19,7 @@ from functools import cache
 import regex
 
 from ._lexicon import LexiconError, read_lines, read_table
+from .numerals import numeral_chars, numeral_value
 
 __all__ = ["Mention", "mentions", "aggregate_before", "sentence_start", "clause_start", "is_date"]
 
@@ -71,13 +72,13 @@ def _lexicon() -> _Lexicon:
         plans = {w: (int(a), int(b)) for w, a, b in read_table("five_year_plans.tsv", 3)}
     except ValueError as exc:
         raise LexiconError(f"period_words.tsv / five_year_plans.tsv: {exc}") from exc
-    digits = {c: int(v) for c, v, kind in read_table("structure_numerals.tsv", 3) if kind == "digit"}
+    digits = {c: int(numeral_value(c)) for c in numeral_chars("digit")}
     words: dict[str, list[str]] = {}
     for cls, word in read_table("context_words.tsv", 2):
         words.setdefault(cls, []).append(word)
     after = _alternation(read_lines("five_year_plan_after.txt"))
     digit_class = "[" + "".join(regex.escape(c) for c in digits) + "]"
-    numeral_class = "[" + "".join(regex.escape(c) for c, _, _ in read_table("structure_numerals.tsv", 3)) + "]"
+    numeral_class = "[" + regex.escape(numeral_chars("digit") + numeral_chars("power")) + "]"
     year = rf"(?:(?<!\d)(?:19|20)\d\d|(?<!{digit_class}){digit_class}{{4}})"
     suffix = _alternation(words.get("year_suffix", ()))
     dash = _alternation(words.get("year_range", ()))

@@ -33,6 +33,7 @@ import regex
 
 from ._lexicon import LexiconError, read_lines, read_table
 from .normalize import NormalizedText
+from .numerals import NumberError, parse_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -223,7 +224,6 @@ class _Lexicon:
     header_re: regex.Pattern
     section_leader_re: regex.Pattern | None
     headings: tuple[tuple[int, str, regex.Pattern], ...]
-    numerals: dict[str, tuple[int, str]]
     official_re: regex.Pattern | None
     title_re: regex.Pattern | None
     suffixes: tuple[str, ...]
@@ -253,8 +253,6 @@ def _lexicon() -> _Lexicon:
             headings.append((int(level), kind, regex.compile(pattern)))
         except (ValueError, regex.error) as exc:
             raise LexiconError(f"structure_headings.tsv: {level} {pattern!r}: {exc}") from exc
-    numerals = {ch: (int(value), kind) for ch, value, kind
-                in read_table("structure_numerals.tsv", 3)}
     titles = read_lines("structure_titles.txt")
     units = read_table("structure_units.tsv", 2)
     title_alt = _alternation(titles)
@@ -267,7 +265,6 @@ def _lexicon() -> _Lexicon:
         section_leader_re=(regex.compile(rf"(?:{_alternation(leader_suffixes)})$")
                            if leader_suffixes else None),
         headings=tuple(headings),
-        numerals=numerals,
         official_re=(regex.compile(rf"(?P<name>\p{{Han}}{{2,3}}?)(?:{title_alt})+")
                      if titles else None),
         title_re=regex.compile(rf"(?:{title_alt})+$") if titles else None,
@@ -312,18 +309,13 @@ class _Heading:
     marker_end: int  # offset in the line where the title starts
 
 
-def _han_number(text: str, numerals: dict[str, tuple[int, str]]) -> int | None:
-    total, current = 0, None
-    for ch in text:
-        value, kind = numerals.get(ch, (None, ""))
-        if value is None:
-            return None
-        if kind == "unit":
-            total += (current if current is not None else 1) * value
-            current = None
-        else:
-            current = value
-    return total + (current or 0)
+def _han_number(text: str) -> int | None:
+    """A heading number in Han numerals (二十三), read by the one numeral table."""
+    try:
+        value = parse_number(text)
+    except NumberError:
+        return None
+    return int(value) if value == value.to_integral_value() else None
 
 
 def _heading(line: str, lex: _Lexicon) -> _Heading | None:
@@ -332,7 +324,7 @@ def _heading(line: str, lex: _Lexicon) -> _Heading | None:
         if m is None:
             continue
         digits = m.group("n")
-        number = int(digits) if kind == "arabic" else _han_number(digits, lex.numerals)
+        number = int(digits) if kind == "arabic" else _han_number(digits)
         if number is None or m.end() >= len(line):
             continue
         return _Heading(level, number, m.end())
