@@ -17,15 +17,16 @@ bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bench)  # type: ignore[union-attr]
 
 
-def test_a_thousand_tasks_linked_and_judged():
-    plan_text, report_text, expected = bench.task_pair(1000, seed=7)
+def test_over_a_thousand_tasks_linked_and_judged():
+    # Past 999: a city's 分解表 numbers its items into the thousands.
+    plan_text, report_text, expected = bench.task_pair(1200, seed=7)
     plan, report = read_document(plan_text), read_document(report_text)
     assert (plan.genre, report.genre) == ("task_list", "completion_report")
     links = plan.link(report)
-    assert len(links) == 1000
+    assert len(links) == 1200 and len(plan.tasks) == 1200
     right = sum(k.result is not None and k.result.task == k.plan.task and k.status == want
                 for k, want in zip(links, expected))
-    assert right >= 950, right
+    assert right >= 0.95 * 1200, right
     assert {k.status for k in links} == {"met", "not_met", "exceeded"}
 
 
