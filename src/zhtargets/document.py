@@ -275,7 +275,9 @@ class _Reader:
         if stated:
             m, source = stated[-1], "stated"
         elif cue is not None and cue[2].first is not None:
-            m, source = cue[2], "stated"
+            # 过去一年，…。初步核算，…增长5.6%: the time opens an earlier sentence
+            # and scopes the paragraph as a heading scopes its lines.
+            m, source = cue[2], "heading"
         else:
             m, source = self._heading_time(t.start), "heading"
             if m is not None and year is None and m.first == m.last:

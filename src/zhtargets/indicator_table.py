@@ -10,7 +10,8 @@ target-year and average values targets (`plan`), a bracketed value a
 cumulative total, and 预期性 / 约束性 the record's ``attribute``.
 
 Header words live in ``lexicons/indicator_table_columns.tsv``, attributes in
-``lexicons/attribute_words.tsv``.
+``lexicons/attribute_words.tsv``, the brackets of a cumulative value in
+``lexicons/cumulative_brackets.tsv``.
 """
 from __future__ import annotations
 
@@ -33,8 +34,6 @@ __all__ = ["IndicatorTable", "read_indicator_tables"]
 # A header or value cell is short; a longer line ends the table.
 _MAX_CELL = 30
 _YEAR_CELL = 12
-# A bracketed value ([14]) is a total over the plan period, by the tables' note.
-_CUMULATIVE_BRACKETS = ("[", "]")
 # A value cell: an optional sign, the number, then words (6左右, ≥62, >95).
 _VALUE = regex.compile(r"^(?P<pre>[^\d\s]{0,2})(?P<num>\d+(?:\.\d+)?)(?P<post>\S{0,3})$")
 # Units a growth column keeps; any other unit's growth is a percent.
@@ -69,6 +68,18 @@ class _Column:
 @cache
 def _lexicon() -> tuple[dict[str, str], dict[str, str]]:
     return dict(read_table("indicator_table_columns.tsv", 2)), dict(read_table("attribute_words.tsv", 2))
+
+
+@cache
+def _brackets() -> dict[str, str]:
+    return dict(read_table("cumulative_brackets.tsv", 2))
+
+
+def _unbracketed(text: str) -> str | None:
+    """The value inside a cell's cumulative brackets ([14] → 14), or None when
+    the cell is not bracketed."""
+    close = _brackets().get(text[:1])
+    return text[1:-1].strip() if close and len(text) > 2 and text.endswith(close) else None
 
 
 def _cells(text: str) -> list[_Cell]:
@@ -155,7 +166,7 @@ def _row_targets(row: list[_Cell], columns: list[_Column], year: int | None,
         t = _read_value(cell, col, indicator, unit, norm, extractor)
         if t is None:
             continue
-        bracketed = cell.text.startswith(_CUMULATIVE_BRACKETS[0])
+        bracketed = _unbracketed(cell.text) is not None
         if col.kind == "value" and not bracketed:
             base = plan_start is not None and col.year < plan_start
             first = col.year if base or plan_start is None else plan_start
@@ -172,8 +183,8 @@ def _row_targets(row: list[_Cell], columns: list[_Column], year: int | None,
 def _read_value(cell: _Cell, col: _Column, indicator: str, unit: str,
                 norm: NormalizedText, extractor: "Extractor") -> Target | None:
     """The record of one value cell, read as its indicator, sign, number and unit."""
-    value = cell.text.strip("".join(_CUMULATIVE_BRACKETS))
-    m = _VALUE.match(value)
+    value = _unbracketed(cell.text)
+    m = _VALUE.match(cell.text if value is None else value)
     if m is None:
         return None
     if col.kind != "value":

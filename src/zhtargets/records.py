@@ -75,7 +75,8 @@ class Target:
         aggregate: ``average`` for 年均 figures, ``cumulative`` for 累计 or
             five-year totals, ``None`` for a figure of one period.
         period_source: where the period came from: ``stated`` (in the
-            sentence), ``heading`` (a heading scoping the lines below it) or
+            sentence), ``heading`` (a heading scoping the lines below it, or
+            a time opening an earlier sentence of the paragraph) or
             ``document`` (the document's year and the part it sits in).
         attribute: ``expected`` (预期性) or ``binding`` (约束性) where an
             indicator table or the sentence says so.
