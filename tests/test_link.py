@@ -677,3 +677,19 @@ def test_year_must_agree_across_documents() -> None:
     assert one(plan, result).status == "unknown"
     assert one(plan, dataclasses.replace(result, year=2025)).status == "met"
     assert math.isclose(one(plan, dataclasses.replace(result, year=2025)).gap, 4e9)
+
+
+@pytest.mark.parametrize("plan_text, result_text", [
+    ("居民消费价格涨幅控制在3%以内。", "居民消费价格上涨2.6%。"),
+    ("城镇登记失业率控制在4.5%以内。", "城镇登记失业率为4.1%。"),
+])
+def test_reason_says_the_comparator_word_once(plan_text, result_text):
+    # The target as written may end with the word the reason puts after it
+    # (3%以内 + 以内); the reason must not say it twice.
+    from zhtargets.document import read_document
+    plans = [dataclasses.replace(t, role="plan") for t in read_document(plan_text).targets]
+    results = [dataclasses.replace(t, role="actual") for t in read_document(result_text).targets]
+    k = link(plans[:1], results, plan_source=plan_text, report_source=result_text)[0]
+    assert k.status == "met", k.detail
+    assert plans[0].text.endswith("以内"), plans[0].text
+    assert "以内以内" not in k.reason and "以内" in k.reason, k.reason

@@ -91,6 +91,11 @@ def _increment_words() -> regex.Pattern:
     return regex.compile("|".join(map(regex.escape, read_lines("link_increment_words.txt"))))
 
 
+@cache
+def _flow_words() -> regex.Pattern:
+    return regex.compile("|".join(map(regex.escape, read_lines("link_flow_words.txt"))))
+
+
 # --- units ------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -175,12 +180,26 @@ def kinds_compatible(plan: Target, actual: Target, *, strict: bool,
         return "increment vs total"
     if same_indicator and is_rate(plan) and is_rate(actual):
         return None
+    if strict and _names_stock_of_flow(plan, actual):
+        return "flow target, stock result"
     if (plan.kind == "change") != (actual.kind == "change"):
         return (f"{plan.kind} target, {actual.kind} result" if plan.kind == "change"
                 else f"{plan.kind} target, only a change reported")
     if strict and plan.kind != actual.kind and not same_indicator:
         return f"{plan.kind} target, {actual.kind} result"
     return None
+
+
+def _names_stock_of_flow(plan: Target, actual: Target) -> bool:
+    """Whether a flow target (新增…) meets a result naming only the stock.
+
+    Within a row the row says what is counted (扩绿 for 新增绿地), so only
+    across documents is the missing flow word evidence of a stock.
+    """
+    flows = _flow_words()
+    return (plan.kind == "amount" and bool(plan.indicator) and bool(actual.indicator)
+            and flows.search(plan.indicator) is not None
+            and flows.search(actual.indicator) is None)
 
 
 def _planned_aggregate(t: Target) -> str | None:

@@ -28,6 +28,7 @@ Every verdict carries a machine code and a Chinese reason from
 from __future__ import annotations
 
 import math
+from string import Formatter
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -170,7 +171,28 @@ def reason(code: str, **fields: object) -> str:
         template = _reasons()[code]
     except KeyError:
         raise LexiconError(f"link_reasons.tsv: no reason for code {code!r}") from None
-    return template.format_map({k: "" if v is None else v for k, v in fields.items()})
+    out = []
+    for literal, name, spec, conv in Formatter().parse(template):
+        # A value may already end with the words the template puts after it
+        # (目标5.5%以内 + 以内): say them once.
+        if out and (overlap := _overlap(out[-1], literal)):
+            literal = literal[overlap:]
+        out.append(literal)
+        if name is not None:
+            if name not in fields:
+                raise LexiconError(f"link_reasons.tsv: reason {code!r} needs {{{name}}}")
+            value = fields[name]
+            out.append(format("" if value is None else value, spec or ""))
+    return "".join(out)
+
+
+def _overlap(value: str, literal: str) -> int:
+    """Length of the longest word (two characters or more) ending ``value``
+    and starting ``literal``."""
+    for n in range(min(len(value), len(literal)), 1, -1):
+        if value.endswith(literal[:n]):
+            return n
+    return 0
 
 
 # --- reporting periods ---------------------------------------------------------------
