@@ -106,7 +106,9 @@ def read_region(text: str) -> Region:
             found = (at, cue, level)
     level = found[2] if found else None
     if level == "national":
-        return _regions().get("全国", Region("全国", "national", None))
+        # The country is the regions.tsv row of level national.
+        return next((r for r in _regions().values() if r.level == "national"),
+                    Region(None, "national", None))
     before = head[:found[0]] if found else ""
     for name, region in _names():
         if before.endswith(name) and (level is None or region.level == level):
