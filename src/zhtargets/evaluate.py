@@ -641,7 +641,7 @@ def _score_links(links: Sequence[Record], gold: Sequence[Record],
 # --------------------------------------------------------------------------
 # Report
 
-_NOT_TOTALS = frozenset({"per_doc", "missed", "false_positives", "links"})
+_NOT_TOTALS = frozenset({"per_doc", "missed", "false_positives", "links", "reports"})
 
 
 def _line(key: str, value: Any, indent: str = "") -> str:
