@@ -64,8 +64,12 @@ _CLAUSE_COVERAGE = 0.5
 _CLAUSE_SPLIT = regex.compile(r"[,，。;；:：!！?？\n]+")
 _DIGIT = regex.compile(r"\d")
 _NOISE = regex.compile(r"[\s\p{P}\p{S}]+")
-_MONTH_SPAN = regex.compile(r"(\d{1,2})\s*[-–—~至到]\s*(\d{1,2})\s*月")
-_MONTH_END = regex.compile(r"(\d{1,2})\s*月(?:底|末|份)?")
+
+
+@cache
+def _month_patterns() -> dict[str, regex.Pattern]:
+    """``span`` and ``end`` month patterns of ``lexicons/month_patterns.tsv``."""
+    return {form: regex.compile(pattern) for form, pattern in read_table("month_patterns.tsv", 2)}
 
 
 # --- the figures ---------------------------------------------------------------
@@ -219,14 +223,14 @@ def period_fraction(period: str | None) -> float:
     if period is None:
         return 1.0
     text = unicodedata.normalize("NFKC", period).strip()
-    if m := _MONTH_SPAN.search(text):
+    if m := _month_patterns()["span"].search(text):
         first, last = int(m.group(1)), int(m.group(2))
         if 1 <= first <= last <= 12:
             return (last - first + 1) / 12
     for word, fraction in _periods():
         if word in text:
             return fraction
-    if (m := _MONTH_END.search(text)) and 1 <= int(m.group(1)) <= 12:
+    if (m := _month_patterns()["end"].search(text)) and 1 <= int(m.group(1)) <= 12:
         return int(m.group(1)) / 12
     raise ValueError(f"unknown reporting period {period!r}")
 
