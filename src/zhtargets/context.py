@@ -104,7 +104,7 @@ class ContextRules:
         words: dict[str, list[str]] = {}
         for cls, word in table("context_words.tsv", 2):
             words.setdefault(cls, []).append(word)
-        boundaries = frozenset(lines("boundaries.txt")) | {"\n"}
+        boundaries = frozenset(lines("boundaries.txt")) | {"\n", "\t"}  # a tab parts table cells
         self._segment = _Stops(boundaries)             # indicator phrase: 、 cuts lists
         self._clause = _Stops(boundaries - _IN_CLAUSE)  # clause: between , ; 。
         self._sentence = _Stops([*words.get("sentence_end", ()), "\n"])

@@ -60,6 +60,7 @@ _SENTENCE_END = frozenset("。;!?；")
 _LIST_SEPARATORS = regex.compile(r"[、,;，；]")
 _PAREN = regex.compile(r"\([^()]*\)")
 _DIGITS_LINE = regex.compile(r"\d{1,4}")
+_RULE = regex.compile(r":?-{3,}:?")  # the rule row under a Markdown header
 _HAN_ONLY = regex.compile(r"\p{Han}+")
 
 
@@ -290,15 +291,36 @@ class _Line:
     text: str
 
 
+def _cells(raw: str) -> list[tuple[int, str]]:
+    """(offset, text) of the cells of one line of a delimited table.
+
+    A table copied out of a spreadsheet keeps its cells apart with tabs, one
+    typed as Markdown with pipes; either becomes the one-cell-per-line layout
+    of a table flattened by a scraper, which the table reader already knows.
+    A line with a single cell is returned whole.
+    """
+    body = raw.strip()
+    sep = "\t" if "\t" in body else "|" if body.startswith("|") and body.endswith("|") else None
+    if sep is None:
+        return [(0, raw)]
+    out, pos = [], 0
+    for piece in raw.split(sep):
+        out.append((pos, piece))
+        pos += len(piece) + 1
+    return out if sum(bool(p.strip()) for _, p in out) > 1 else [(0, raw)]
+
+
 def _lines(text: str) -> list[_Line]:
     out = []
     pos = 0
-    for raw in text.split("\n"):
-        stripped = raw.strip()
-        if stripped:
-            lead = len(raw) - len(raw.lstrip())
-            out.append(_Line(pos + lead, pos + lead + len(stripped), stripped))
-        pos += len(raw) + 1
+    for line in text.split("\n"):
+        for offset, raw in _cells(line):
+            stripped = raw.strip()
+            if stripped and not _RULE.fullmatch(stripped):
+                lead = len(raw) - len(raw.lstrip())
+                start = pos + offset + lead
+                out.append(_Line(start, start + len(stripped), stripped))
+        pos += len(line) + 1
     return out
 
 
