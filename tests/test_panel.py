@@ -59,6 +59,12 @@ def test_ceiling_and_counts(table):
     assert row(table, "浙江省", "urban_new_jobs").status == "exceeded"   # 123万 against 100万
 
 
+def test_an_indicator_outside_the_lexicon_keeps_its_words(table):
+    hit = table[(table.region == "浙江省") & (table.indicator_text == "造林绿化")]
+    assert len(hit) == 1 and hit.indicator.isna().all()
+    assert (hit.iloc[0].target_value, hit.iloc[0].actual_value, hit.iloc[0].status) == (300000, 320000, "met")
+
+
 def test_last_year_has_no_report_yet(table):
     later = table[table.year == 2024]
     assert len(later) and set(later.status) == {"unknown"} and later.actual_value.isna().all()

@@ -35,7 +35,7 @@ __all__ = ["panel", "Region", "read_region", "PANEL_COLUMNS", "LEVELS"]
 
 LEVELS: tuple[str, ...] = ("national", "province", "city", "district", "county")
 PANEL_COLUMNS: tuple[str, ...] = (
-    "region", "level", "year", "indicator", "kind", "comparator", "target_value",
+    "region", "level", "year", "indicator", "indicator_text", "kind", "comparator", "target_value",
     "target_low", "target_high", "unit", "plan_doc", "plan_start", "plan_end", "plan_text",
     "actual_value", "actual_doc", "actual_start", "actual_end", "actual_text", "status",
     "parent_region", "parent_target", "escalation",
@@ -208,7 +208,8 @@ def _rows(plan: _Source, sources: Sequence[_Source], tolerance: float | None
         rows.append({
             "region": plan.region.name, "level": plan.region.level,
             "year": _year(t, plan.year),
-            "indicator": k.indicator if k else (ind.slug if ind else None), "kind": t.kind,
+            "indicator": k.indicator if k else (ind.slug if ind else None),
+            "indicator_text": t.indicator, "kind": t.kind,
             "comparator": t.comparator, "target_value": t.value, "target_low": t.low,
             "target_high": t.high, "unit": t.unit, "plan_doc": plan.doc.name,
             "plan_start": t.start, "plan_end": t.end, "plan_text": t.text,
@@ -262,7 +263,8 @@ def panel(paths: Iterable[str | Path], meta: Any = None, *,
     Returns:
         A DataFrame with the columns of :data:`PANEL_COLUMNS`: ``region``,
         ``level`` and ``year`` of the target; ``indicator`` (the canonical
-        key: ``gdp``); the target's fields; the result found in the
+        key: ``gdp``, empty where the lexicon has none) and ``indicator_text``
+        (the indicator as the plan writes it, 造林绿化); the target's fields; the result found in the
         documents reporting on that year (``unknown`` when none of the
         inputs does); ``parent_target``, the same indicator's target of the
         same kind and year in the region above when that document is among
