@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -98,6 +99,8 @@ def _number_extractors() -> list[tuple[str, Callable[[str], list]]]:
     try:
         import cn2an
 
+        # cn2an warns on every numeral word it cannot rewrite (万亿, 十四五).
+        warnings.filterwarnings("ignore", module="cn2an")
         # transform rewrites Chinese numerals in running text as digits.
         found.append(("cn2an.transform(cn2an)", lambda t: [cn2an.transform(t, "cn2an")]))
     except ImportError:

@@ -9,10 +9,10 @@ All words come from ``lexicons/``; this module holds only the logic.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import regex
 
@@ -32,9 +32,9 @@ _FIRST_YEAR, _LAST_YEAR = 1900, 2100
 _RATE_DIMENSIONS = frozenset({"percent", "ratio"})
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """What context says about one quantity (normalized-text offsets)."""
+class Reading(NamedTuple):
+    """What context says about one quantity (normalized-text offsets); a
+    named tuple, as :class:`~zhtargets.spans.QuantitySpan` is, for speed."""
 
     span: QuantitySpan
     unit: str
@@ -132,8 +132,9 @@ class ContextRules:
         lead = _alternation(w for end, w in trims if end == "lead").pattern
         trail = _alternation(self.trim_trail).pattern
         self._trim_re = regex.compile(rf"^(?:\s|{lead})+|(?:\s|{trail})+$")
-        frame = _alternation(w for end, w in trims if end == "frame").pattern
-        self._frame_re = regex.compile(rf"(?:{frame})$")
+        self._lead_re = regex.compile(rf"(?:\s|{lead})+")
+        self._frames = _longest_first(w for end, w in trims if end == "frame")
+        self._frame_re = regex.compile(rf"(?:{_alternation(self._frames).pattern})$")
         self._money_cue = _alternation(lines("money_words.txt"))
         self.per_words = dict(table("per_words.tsv", 2))
         self._per_re = _alternation(self.per_words)
@@ -295,8 +296,8 @@ class ContextRules:
         """Whether one of the two words after a bare 万/亿 names people
         (1200多万纳税人, 3亿农村人口): then it counts them, even where a money
         word sits inside the noun (纳税人)."""
-        words = self._tokenizer().tokenize(text[pos:self._segment.end(text, pos)][:8], HMM=False)
-        return any(w.endswith(self.person_nouns) for (w, _, _), _ in zip(words, range(2)))
+        words = _words(text[pos:self._segment.end(text, pos)][:8])
+        return any(w.endswith(self.person_nouns) for w, _, _ in words[:2])
 
     def glued_before_word(self, text: str, q: QuantitySpan) -> bool:
         """Whether a one-character comparator (约, 超, 近) is really the end of
@@ -307,15 +308,10 @@ class ContextRules:
             return False
         lo = max(0, q.lead_start - 4)
         # Dictionary words only: HMM guesses glue 率约 or 数超 into new words.
-        for _word, start, end in self._tokenizer().tokenize(text[lo:q.num_start], HMM=False):
+        for _word, start, end in _words(text[lo:q.num_start]):
             if start <= q.lead_start - lo < end and start < q.lead_start - lo:
                 return True
         return False
-
-    def _tokenizer(self):
-        from ._segmenter import tokenizer
-
-        return tokenizer()
 
     def _hedge(self, sentence_left: str) -> tuple[str | None, str | None]:
         for m in self._hedge_re.finditer(sentence_left):
@@ -377,7 +373,7 @@ class ContextRules:
         verb = next((w for w in self.change_words if phrase.startswith(w) and len(phrase) > len(w)), None)
         if verb is None:
             return None
-        first = next(iter(self._tokenizer().tokenize(phrase, HMM=False)))[0]
+        first = _words(phrase)[0][0]
         return verb if first == verb else None
 
     def _indicator(self, text: str, q: QuantitySpan, left: str, unit: str,
@@ -417,13 +413,12 @@ class ContextRules:
         items = [p for p in regex.split(f"[{regex.escape(self.joiners)}]", phrase) if p]
         if len(items) < 2:
             return items
-        tk = self._tokenizer()
-        last = [w for w, _, _ in tk.tokenize(items[-1], HMM=False)]
-        if len(last) >= 2 and all(len(list(tk.tokenize(p, HMM=False))) == 1 for p in items[:-1]):
+        last = [w for w, _, _ in _words(items[-1])]
+        if len(last) >= 2 and all(len(_words(p)) == 1 for p in items[:-1]):
             cut = len(last[0])
             # 城镇和农村居民…: the parallel word may sit inside the first token.
             width = max(len(p) for p in items[:-1])
-            if cut > width + 1 and any(e == width for _, s, e in tk.tokenize(items[-1], mode="search", HMM=False)
+            if cut > width + 1 and any(e == width for _, s, e in _tokenizer().tokenize(items[-1], mode="search", HMM=False)
                                        if s == 0):
                 cut = width
             items = [p + items[-1][cut:] for p in items[:-1]] + items[-1:]
@@ -449,11 +444,18 @@ class ContextRules:
     def trim(self, phrase: str) -> str:
         """Strip commitment words and verbs from both ends of an indicator
         phrase, then one framing word (经济增长预期目标 -> 经济增长)."""
-        while True:
+        # The patterns end in $, which a search tries at every position:
+        # checking first whether either end can match at all is much cheaper,
+        # and most phrases need no trimming.
+        while phrase and (phrase[-1].isspace() or phrase.endswith(self.trim_trail)
+                          or self._lead_re.match(phrase)):
             trimmed = self._trim_re.sub("", phrase)
             if trimmed == phrase:
-                return self._frame_re.sub("", phrase)
+                break
             phrase = trimmed
+        if phrase.endswith(self._frames) or phrase.endswith("\n"):  # $ also matches before a last \n
+            return self._frame_re.sub("", phrase)
+        return phrase
 
     def _per(self, phrase: str) -> str | None:
         m = self._per_re.search(phrase)
@@ -474,6 +476,20 @@ class ContextRules:
             if _FIRST_YEAR <= year <= _LAST_YEAR:  # 二〇二四年, not 一二三四年
                 return year
         return None
+
+
+@lru_cache(maxsize=1 << 14)
+def _words(snippet: str) -> tuple[tuple[str, int, int], ...]:
+    """jieba's dictionary words of a few characters (HMM guesses off), as
+    (word, start, end); the same snippets recur all through a corpus."""
+    return tuple(_tokenizer().tokenize(snippet, HMM=False))
+
+
+def _tokenizer():
+    # Imported on first use: most texts never need the segmenter.
+    from ._segmenter import tokenizer
+
+    return tokenizer()
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:

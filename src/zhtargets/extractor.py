@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
 from decimal import Decimal
 from functools import cache
 from itertools import islice
@@ -217,7 +216,7 @@ def _spread_comparator(group: list[Reading]) -> list[Reading]:
     if not last.span.after_word:
         return group
     return [r if r.span.after_word or r.span.low is not None else
-            replace(r, comparator=last.comparator, comparator_word=last.comparator_word)
+            r._replace(comparator=last.comparator, comparator_word=last.comparator_word)
             for r in group]
 
 
@@ -231,7 +230,7 @@ def _pair_subjects(text: str, before: list[Reading], group: list[Reading], distr
         names = [r.indicator for r in antecedents]
         if len(antecedents) == n and all(names) and len(set(names)) == n \
                 and rules.same_sentence(text, antecedents[0].span, group[0].span):
-            return [replace(r, indicator=name) for r, name in zip(group, names)]
+            return [r._replace(indicator=name) for r, name in zip(group, names)]
         return group
     # Without 分别 a list of subjects pairs only with numbers of one unit
     # (新建和改造道路10条、20公里 is not "respectively").
@@ -239,7 +238,7 @@ def _pair_subjects(text: str, before: list[Reading], group: list[Reading], distr
         return group
     items = rules.list_items(subject)
     if len(items) == n:
-        return [replace(r, indicator=item) for r, item in zip(group, items)]
+        return [r._replace(indicator=item) for r, item in zip(group, items)]
     return group
 
 
