@@ -66,7 +66,7 @@ def test_ledger_xlsx(tmp_path):
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["台账", "汇总", "技术信息"]
     ws = book["台账"]
-    assert ws.freeze_panes == "E2" and ws.max_row > 100 and ws["I1"].value == "状态"
+    assert ws.freeze_panes == "D2" and ws.max_row > 100 and ws["F1"].value == "状态"
 
 
 def test_render_and_plot(tmp_path):

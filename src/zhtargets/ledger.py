@@ -30,7 +30,7 @@ from .document import Document
 from .records import Link, Target
 from .structure import Task
 from .wording import (
-    STATUS_COLOURS, STATUS_ORDER, figure, pending_year, result_words, signed_figure,
+    STATUS_COLOURS, STATUS_ORDER, pending_year, result_or_note, result_words, signed_figure,
     status_word, target_words, view_status, word,
 )
 
@@ -39,41 +39,55 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = ["LedgerLine", "ledger_lines", "ledger_frame", "to_excel", "to_csv", "to_parquet",
-           "display_width", "OFFICER_COLUMNS", "TECHNICAL_COLUMNS"]
+           "display_width", "OFFICER_COLUMNS", "FRAME_COLUMNS", "TECHNICAL_COLUMNS"]
 
-# What an officer reads, left to right: the task, then the target and its
-# verdict, then room for the officer's own remark.
+# What an officer reads on paper, left to right: the task, what was promised
+# and reported, the verdict, and room for the officer's own remark.  The
+# frame (and the analysts' sheet) also keep the section, the indicator, the
+# year, the ratio, the full completion text and the reason behind a verdict.
 OFFICER_COLUMNS: tuple[str, ...] = (
-    "number", "section", "task_text", "lead_units", "indicator", "target", "year",
-    "result", "status", "ratio", "gap", "reason", "remark",
+    "number", "task_text", "lead_units", "target", "result", "status", "gap", "remark",
 )
-# Widths in Excel character units (a Chinese character takes two), chosen so
-# that the officer's columns fill a landscape A3 page at about full size.
-_WIDTHS = {
-    "number": 5, "section": 18, "task_text": 60, "lead_units": 16, "indicator": 16,
-    "target": 14, "year": 7, "result": 28, "status": 9, "ratio": 9, "gap": 12,
-    "reason": 34, "remark": 14,
-}
+FRAME_COLUMNS: tuple[str, ...] = (
+    "number", "section", "task_text", "lead_units", "indicator", "target", "year",
+    "result", "status", "ratio", "gap", "reason",
+)
 # The task columns stay in view when scrolling right: panes freeze after them.
 # On the sheet they are merged down the lines of one task, so a long task is
 # printed once, not once per target.
-_TASK_COLUMNS = 4
-# Body text is 10-point, a size ledgers are printed at; widths are in units
-# of the 11-point default font, so a unit holds 1.1 of its characters.
+_TASK_COLUMNS = 3
+# Column widths are in units of the workbook's default font (Calibri 11, or
+# its metric twin Carlito): 7 pixels in Excel, 5.25 pt, which is what text
+# wraps at; LibreOffice draws a unit 5.58 pt wide.  Text is wrapped at the
+# narrower width so that no row is too short in either program.
+_UNIT_PT = 5.25
+_CALC_UNIT_PT = 5.58
 _FONT_PT = 10
-# Row heights are set, not left to the reader: LibreOffice does not grow rows
-# to wrapped text when it converts a workbook, and prints them clipped.  A
-# wrapped line takes about 1.4 times the font size (the CJK fallback font is
-# taller than the Latin one).
-_LINE_PT = 14.0
-_PAD_PT = 3.0
-_WIDE_SLACK = _FONT_PT / 11 * 1.04
+# Printed size of the 10-point body text once the sheet is fitted to the page
+# width: the sheet's total width is chosen for it, and the task text column
+# takes what the short columns leave.
+_PRINT_PT = 8.1
+# A line of CJK text is 1.45 em high in Noto Sans CJK, the tallest of the
+# fallback fonts in common use (LibreOffice does not grow rows to wrapped text
+# when it converts a workbook, so the heights are written, not left to it).
+_LINE_PT = 1.45 * _FONT_PT
+_PAD_PT = 1.0
+# Landscape page sizes and margins, in points.
+_PAPER_PT = {"A3": (1190.55, 841.89), "A4": (841.89, 595.28)}
+_SIDE_MARGIN_IN = 0.4
+_END_MARGIN_IN = 0.45
+# The short columns are as wide as their longest cell needs, within bounds
+# (in ems of the body font); the 备注 column is room to write by hand.
+_EMS = {"number": (2, 3), "lead_units": (5, 9), "target": (5, 9), "result": (5, 9),
+        "status": (4, 4), "gap": (4, 7), "remark": (7, 7)}
 TECHNICAL_COLUMNS: tuple[str, ...] = (
     "task", "plan_start", "plan_end", "plan_text", "indicator_key", "unit", "comparator",
     "target_value", "target_low", "target_high", "year", "result_starts", "result_ends",
     "actual_value", "gap", "ratio", "status", "code", "confidence", "plan_doc",
     "actual_doc",
 )
+# Officer's columns that only the frame and the analysts' sheet carry.
+_ANALYST_COLUMNS: tuple[str, ...] = ("section", "indicator", "result", "reason")
 _HEADER_FILL = "D9E1F2"
 _BORDER = "BFBFBF"
 _MAX_CELL = 32767
@@ -164,6 +178,7 @@ def _reason(line: LedgerLine) -> str | None:
 
 
 def _officer_cells(document: Document, line: LedgerLine) -> dict[str, Any]:
+    """The frame's Chinese cells (:data:`FRAME_COLUMNS`) of one line."""
     cells = _task_cells(document, line.task)
     link = line.link
     if link is None:
@@ -181,6 +196,27 @@ def _officer_cells(document: Document, line: LedgerLine) -> dict[str, Any]:
         "ratio": link.ratio,
         "gap": signed_figure(link.gap, plan.unit, plan.classifier) or None,
         "reason": _reason(line),
+    }
+
+
+def _printed_cells(document: Document, line: LedgerLine) -> dict[str, Any]:
+    """The printed sheet's cells (:data:`OFFICER_COLUMNS`): the target with its
+    year when that year is still to come, the result as written or a word
+    for its absence; a task without targets lists what its completion cell
+    reports (cut to the task's height when the sheet is laid out)."""
+    cells = _task_cells(document, line.task)
+    link = line.link
+    if link is None:
+        return {**cells, "result": [t.text for t in line.reported] or None}
+    target = target_words(link.plan)
+    if line.pending_year is not None:
+        target = word("text", "target_for_year", target=target, year=line.pending_year)
+    return {
+        **cells,
+        "target": target,
+        "result": result_or_note(link),
+        "status": status_word(line.status) if line.status else None,
+        "gap": signed_figure(link.gap, link.plan.unit, link.plan.classifier) or None,
     }
 
 
@@ -213,8 +249,7 @@ def ledger_frame(document: Document, links: Iterable[Link] | None = None, *,
     lines = ledger_lines(document, links, report=report, report_year=report_year)
     rows = [{**_officer_cells(document, ln),
              **{f"tech_{k}": v for k, v in _technical_cells(ln).items()}} for ln in lines]
-    columns = [c for c in OFFICER_COLUMNS if c != "remark"] + [f"tech_{c}" for c in
-                                                                TECHNICAL_COLUMNS]
+    columns = [*FRAME_COLUMNS, *(f"tech_{c}" for c in TECHNICAL_COLUMNS)]
     return pd.DataFrame.from_records(rows, columns=columns).convert_dtypes()
 
 
@@ -244,7 +279,7 @@ def _header(ws: Worksheet, names: Sequence[str]) -> None:
     side = Side(style="thin", color=_BORDER)
     ws.append(list(names))
     for cell in ws[1]:
-        cell.font = Font(bold=True)
+        cell.font = Font(bold=True, size=_FONT_PT)
         cell.fill = _fill(_HEADER_FILL)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = Border(top=side, bottom=side, left=side, right=side)
@@ -263,18 +298,86 @@ def _print_setup(ws: Worksheet, paper: Literal["A3", "A4"], columns: int, rows: 
     ws.print_title_rows = "1:1"
     ws.print_area = f"A1:{get_column_letter(columns)}{max(rows, 1)}"
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.page_margins.left = ws.page_margins.right = _SIDE_MARGIN_IN
+    ws.page_margins.top = ws.page_margins.bottom = _END_MARGIN_IN
     ws.oddFooter.center.text = "&P / &N"
+
+
+def _ems(text: str) -> float:
+    """Width of ``text`` in ems of its font: CJK (and the ambiguous quotes a
+    CJK font draws full width) 1, digits and Latin letters about 0.55."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in _FULL_WIDTH else 0.55 for c in text)
+
+
+_FULL_WIDTH = frozenset({"W", "F", "A"})
+# Line-breaking rules keep closing punctuation (、。）” and ASCII ,.%) with
+# the character before it and opening punctuation with the one after it;
+# a run of digits and Latin letters breaks only at a space.
+_CLOSING = frozenset({"Pe", "Pf", "Po"})
+_OPENING = frozenset({"Ps", "Pi"})
+# What a line may lose to those rules and to the cell's inner padding.
+_SLACK_EM = 0.6
+
+
+def _narrow(c: str) -> bool:
+    return not c.isspace() and unicodedata.east_asian_width(c) not in _FULL_WIDTH
+
+
+def _tokens(text: str) -> list[str]:
+    """``text`` cut where a line may break."""
+    tokens: list[str] = []
+    for c in text:
+        last = tokens[-1][-1] if tokens else ""
+        glued = last and not c.isspace() and (
+            unicodedata.category(c) in _CLOSING or unicodedata.category(last) in _OPENING
+            or (_narrow(c) and _narrow(last)))
+        if glued:
+            tokens[-1] += c
+        else:
+            tokens.append(c)
+    return tokens
 
 
 def _wrapped_lines(value: Any, width: float) -> int:
     """How many lines ``value`` wraps to in a column ``width`` units wide."""
     if value is None:
         return 1
-    usable = max(1.0, width - 1)
-    return sum(max(1, math.ceil(display_width(part) * _WIDE_SLACK / usable))
-               for part in str(value).split("\n"))
+    room = max(1.0, width * _UNIT_PT / _FONT_PT - _SLACK_EM)
+    total = 0
+    for part in str(value).split("\n"):
+        lines, used = 1, 0.0
+        for token in _tokens(part):
+            size = _ems(token)
+            if used and used + size > room:
+                lines, used = lines + 1, 0.0
+            # A token longer than a line is broken inside it.
+            extra = max(0, math.ceil(size / room) - 1)
+            lines, used = lines + extra, used + size - extra * room
+        total += lines
+    return total
+
+
+def _units(ems: float) -> float:
+    return round(ems * _FONT_PT / _UNIT_PT, 1)
+
+
+def _column_widths(rows: Sequence[dict[str, Any]], paper: Literal["A3", "A4"]
+                   ) -> dict[str, float]:
+    """Widths in units: each short column as wide as its header and longest
+    cell (within its bounds), the task text what is left of a sheet so wide
+    that, fitted to the page, its text prints at :data:`_PRINT_PT`."""
+    page_width = _PAPER_PT[paper][0] - 2 * 72 * _SIDE_MARGIN_IN
+    total = page_width * _FONT_PT / _PRINT_PT / _CALC_UNIT_PT
+    widths = {}
+    for column, (least, most) in _EMS.items():
+        # A task's reported figures are cut to fit, so they set no width.
+        cells = [str(row[column]) for row in rows
+                 if row.get(column) is not None and not isinstance(row[column], list)]
+        need = max((_ems(part) for text in [word("column", column), *cells]
+                    for part in text.split("\n")), default=least)
+        widths[column] = _units(min(most, max(least, need)) + _SLACK_EM)
+    widths["task_text"] = round(total - sum(widths.values()), 1)
+    return {c: widths[c] for c in OFFICER_COLUMNS}
 
 
 def _task_groups(lines: Sequence[LedgerLine]) -> list[tuple[int, int]]:
@@ -288,28 +391,79 @@ def _task_groups(lines: Sequence[LedgerLine]) -> list[tuple[int, int]]:
     return groups
 
 
-def _fit_rows(ws: Worksheet, rows: Sequence[Sequence[Any]],
-              groups: Sequence[tuple[int, int]]) -> None:
-    """Merge each task's cells down its lines and give every row the height
-    its wrapped text needs; a task taller than its lines stretches the last."""
-    from openpyxl.utils import get_column_letter
+def _cut_reported(found: list[str], width: float, lines: int) -> str:
+    """What a completion cell reports, as many figures as fit in ``lines``
+    (the task's own height), the rest counted (等3项); all of it is on the
+    analysts' sheet."""
+    shown = "；".join(found)
+    for n in range(len(found) - 1, 0, -1):
+        if _wrapped_lines(shown, width) <= lines:
+            break
+        shown = word("text", "reported_more", results="；".join(found[:n]), n=len(found))
+    return shown
 
-    widths = [_WIDTHS[c] for c in OFFICER_COLUMNS]
-    heights = [max(_wrapped_lines(v, w) for v, w in zip(row[_TASK_COLUMNS:],
-                                                          widths[_TASK_COLUMNS:]))
-               for row in rows]
+
+def _row_heights(rows: list[dict[str, Any]], groups: Sequence[tuple[int, int]],
+                 widths: dict[str, float]) -> list[int]:
+    """Lines each row needs: its own cells, and together with the other rows
+    of its task the task's cells (a task taller than its lines stretches the
+    last).  A task's reported figures are cut to the task's height first."""
+    task_columns = OFFICER_COLUMNS[:_TASK_COLUMNS]
+    line_columns = OFFICER_COLUMNS[_TASK_COLUMNS:]
+    heights = [0] * len(rows)
     for first, last in groups:
-        task = max(_wrapped_lines(v, w) for v, w in zip(rows[first][:_TASK_COLUMNS],
-                                                        widths[:_TASK_COLUMNS]))
-        shortfall = task - sum(heights[first:last + 1])
-        if shortfall > 0:
-            heights[last] += shortfall
+        task = max(_wrapped_lines(rows[first].get(c), widths[c]) for c in task_columns)
+        for i in range(first, last + 1):
+            if isinstance(rows[i].get("result"), list):
+                rows[i]["result"] = _cut_reported(rows[i]["result"], widths["result"], task)
+            heights[i] = max(_wrapped_lines(rows[i].get(c), widths[c]) for c in line_columns)
+        heights[last] += max(0, task - sum(heights[first:last + 1]))
+    return heights
+
+
+def _page_breaks(groups: Sequence[tuple[int, int]], heights_pt: Sequence[float],
+                 header_pt: float, widths: dict[str, float],
+                 paper: Literal["A3", "A4"]) -> list[int]:
+    """Line indexes after which a page ends, so that no task is cut in two.
+
+    A page holds what its height allows at the scale that fits the sheet's
+    width as LibreOffice draws it, less a line for rounding."""
+    page_width, page_height = _PAPER_PT[paper]
+    scale = min(1.0, (page_width - 2 * 72 * _SIDE_MARGIN_IN)
+                / (sum(widths.values()) * _CALC_UNIT_PT))
+    room = (page_height - 2 * 72 * _END_MARGIN_IN) / scale - header_pt - _LINE_PT
+    breaks, used = [], 0.0
+    for first, last in groups:
+        tall = sum(heights_pt[first:last + 1])
+        if used and used + tall > room:
+            breaks.append(first - 1)
+            used = 0.0
+        used += tall
+    return breaks
+
+
+def _lay_out(ws: Worksheet, widths: dict[str, float], lines: Sequence[int],
+             groups: Sequence[tuple[int, int]], paper: Literal["A3", "A4"]) -> None:
+    """Column widths, row heights (from their lines), merged task cells and
+    page breaks."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.pagebreak import Break
+
+    heights = [n * _LINE_PT + _PAD_PT for n in lines]
+    header = max(_wrapped_lines(word("column", c), w) for c, w in widths.items())
+    header_pt = header * _LINE_PT + _PAD_PT
+    for j, column in enumerate(OFFICER_COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = widths[column]
+    ws.row_dimensions[1].height = header_pt
+    for i, height in enumerate(heights, start=2):
+        ws.row_dimensions[i].height = height
+    for first, last in groups:
         if last > first:
             for j in range(1, _TASK_COLUMNS + 1):
                 letter = get_column_letter(j)
                 ws.merge_cells(f"{letter}{first + 2}:{letter}{last + 2}")
-    for i, lines in enumerate(heights, start=2):
-        ws.row_dimensions[i].height = lines * _LINE_PT + _PAD_PT
+    for line in _page_breaks(groups, heights, header_pt, widths, paper):
+        ws.row_breaks.append(Break(id=line + 2))
 
 
 def _ledger_sheet(ws: Worksheet, document: Document, lines: Sequence[LedgerLine],
@@ -319,27 +473,24 @@ def _ledger_sheet(ws: Worksheet, document: Document, lines: Sequence[LedgerLine]
     from openpyxl.worksheet.datavalidation import DataValidation
 
     _header(ws, [word("column", c) for c in OFFICER_COLUMNS])
+    rows = [_printed_cells(document, line) for line in lines]
+    groups = _task_groups(lines)
+    widths = _column_widths(rows, paper)
+    heights = _row_heights(rows, groups, widths)
     side = Side(style="thin", color=_BORDER)
     border = Border(top=side, bottom=side, left=side, right=side)
     top = Alignment(vertical="top", wrap_text=True)
     body = Font(size=_FONT_PT)
     status_at = OFFICER_COLUMNS.index("status") + 1
-    ratio_at = OFFICER_COLUMNS.index("ratio") + 1
-    rows = []
-    for i, line in enumerate(lines, start=2):
-        cells = _officer_cells(document, line)
-        rows.append([_cell_value(cells.get(c)) for c in OFFICER_COLUMNS])
-        ws.append(rows[-1])
-        for cell in ws[i]:
+    for i, (line, row) in enumerate(zip(lines, rows), start=2):
+        for j, column in enumerate(OFFICER_COLUMNS, start=1):
+            cell = ws.cell(i, j, _cell_value(row.get(column)))
             cell.alignment = top
             cell.border = border
             cell.font = body
-        ws.cell(i, ratio_at).number_format = "0%"
         if line.status in STATUS_COLOURS:
             ws.cell(i, status_at).fill = _fill(STATUS_COLOURS[line.status])
-    for j, column in enumerate(OFFICER_COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = _WIDTHS[column]
-    _fit_rows(ws, rows, _task_groups(lines))
+    _lay_out(ws, widths, heights, groups, paper)
 
     last = len(lines) + 1
     # The officer's own judgement: a drop-down of the status words, which a
@@ -394,17 +545,22 @@ def _summary_sheet(ws: Worksheet, lines: Sequence[LedgerLine],
     _print_setup(ws, paper, len(statuses) + 2, ws.max_row)
 
 
-def _technical_sheet(ws: Worksheet, lines: Sequence[LedgerLine]) -> None:
+def _technical_sheet(ws: Worksheet, document: Document, lines: Sequence[LedgerLine]) -> None:
+    """The analysts' sheet: after the task, the officer's columns the printed
+    sheet leaves out (section, indicator, full completion text, reason),
+    then offsets, keys, values and codes."""
     from openpyxl.utils import get_column_letter
 
-    _header(ws, TECHNICAL_COLUMNS)
+    columns = (TECHNICAL_COLUMNS[0], *_ANALYST_COLUMNS, *TECHNICAL_COLUMNS[1:])
+    _header(ws, columns)
     for line in lines:
-        cells = _technical_cells(line)
-        ws.append([_cell_value(cells.get(c)) for c in TECHNICAL_COLUMNS])
-    for j, column in enumerate(TECHNICAL_COLUMNS, start=1):
+        officer = _officer_cells(document, line)
+        cells = {**_technical_cells(line), **{c: officer.get(c) for c in _ANALYST_COLUMNS}}
+        ws.append([_cell_value(cells.get(c)) for c in columns])
+    for j, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(j)].width = max(10, len(column) + 2)
     ws.freeze_panes = "B2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(TECHNICAL_COLUMNS))}{len(lines) + 1}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(lines) + 1}"
     # Analysts open it (右键 → 显示); printing the workbook leaves it out, so
     # the officer's printout is the ledger and its summary only.
     ws.sheet_state = "hidden"
@@ -438,7 +594,7 @@ def to_excel(document: Document, path: str | Path, links: Iterable[Link] | None 
     ledger.title = word("sheet", "ledger")
     _ledger_sheet(ledger, document, lines, paper)
     _summary_sheet(wb.create_sheet(word("sheet", "summary")), lines, paper)
-    _technical_sheet(wb.create_sheet(word("sheet", "technical")), lines)
+    _technical_sheet(wb.create_sheet(word("sheet", "technical")), document, lines)
     out = Path(path)
     wb.save(out)
     return out

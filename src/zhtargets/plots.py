@@ -25,7 +25,6 @@ about missing glyphs.
 """
 from __future__ import annotations
 
-import math
 import shutil
 import subprocess
 from collections import Counter
@@ -39,7 +38,7 @@ from .indicators import indicators
 from .judge import judge, point
 from .records import Link, Target
 from .wording import (
-    STATUS_COLOURS, STATUS_ORDER, figure, result_words, status_word, unit_word, view_status,
+    STATUS_COLOURS, STATUS_ORDER, figure, result_or_note, status_word, unit_word, view_status,
     word,
 )
 
@@ -203,9 +202,7 @@ def _row_label(row: _Row) -> str:
 
 
 def _row_note(row: _Row) -> str:
-    # A verdict read from the completion cell's words has no figure to show.
-    found = result_words(row.link) or word("text", "no_result" if row.status in
-                                           {"unknown", "pending"} else "words_only")
+    found = result_or_note(row.link)
     return _label(f"{row.plan.text} → {found}  {status_word(row.status)}")
 
 
@@ -400,8 +397,8 @@ def plot_summary(links: Iterable[Link], document: Document | None = None, *,
     for tick in ax.get_xticklabels():
         tick.set_fontproperties(font)
     ax.set_ylabel(_label(word("text", "targets")), fontproperties=font)
-    ax.set_title(_label(f"{word('text', 'by_status')}（{word('text', 'summary_title', n=len(links))}）"),
-                 fontproperties=font)
+    title = f"{word('text', 'by_status')}（{word('text', 'summary_title', n=len(links))}）"
+    ax.set_title(_label(title), fontproperties=font)
     ax.set_ylim(0, max(totals + [1]) * 1.15)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     for side in ("top", "right"):

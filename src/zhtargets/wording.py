@@ -21,7 +21,7 @@ from .units import default_units
 __all__ = [
     "STATUS_ORDER", "STATUS_COLOURS", "word", "status_word", "comparator_word",
     "unit_word", "figure", "range_figure", "signed_figure", "target_words", "result_words",
-    "view_status", "pending_year",
+    "result_or_note", "view_status", "pending_year",
 ]
 
 # Verdicts in the order a reader scans them, then the ledger's own "pending".
@@ -135,6 +135,14 @@ def target_words(target: Target) -> str:
 def result_words(link: Link) -> str:
     """The result(s) as written, several joined by ＋ when summed."""
     return "＋".join(r.text for r in link.results)
+
+
+def result_or_note(link: Link) -> str:
+    """The result(s) as written, or what stands in their place: 文字表述 when
+    the report answered in words only (``words_*`` verdicts), 未报告 when
+    nothing answers the target."""
+    return result_words(link) or word(
+        "text", "words_only" if link.code.startswith("words_") else "no_result")
 
 
 def pending_year(link: Link, report_year: int | None) -> int | None:
