@@ -22,6 +22,10 @@ RAW = Path(__file__).resolve().parents[1] / "corpus" / "raw"
     ("新增就业3万人,其中\n\n牵头单位:区人社局", "新增就业3万人,其中\n\n牵头单位:区人社局"),
     ("三、全面加强政府自身建设\n\n各位代表,驰而不息加强政府", "三、全面加强政府自身建设\n\n各位代表,驰而不息加强政府"),
     ("(一) 坚持政治引领,担当\n\n勤政。旗帜鲜明讲政治", "(一) 坚持政治引领,担当勤政。旗帜鲜明讲政治"),
+    # A review runs its figures together with semicolons: prose, so a wrap.
+    ("4.04万亿元；一般公共预算收入增长7.2%；城镇新增就\n业89.5万人", "4.04万亿元;一般公共预算收入增长7.2%;城镇新增就业89.5万人"),
+    # A short cell holding a semicolon is still a cell.
+    ("已完成；正在验收\n区住建局", "已完成;正在验收\n区住建局"),
 ])
 def test_normalized_text(text, expected):
     assert normalize(text).text == expected

@@ -63,6 +63,9 @@ _PART_HEADING_MAX = 30  # a part heading is a short line
 _LINE_BREAK = regex.compile(r"[ \t]*\n[\s]*")
 _SENTENCE_END = set("。；;：:！!？?…”」』)】》")
 _CLAUSE_MARK = set("，,、")
+# Inside a line, a semicolon shows prose as a comma does: a review runs its
+# figures together with them (增长7.2%;城镇新增就业…).
+_PROSE_MARK = _CLAUSE_MARK | set("；;")
 _MIN_WRAPPED_LINE = 12  # OCR columns are wide; short lines are titles or cells
 
 
@@ -191,7 +194,7 @@ def _wrapped_breaks(text: str) -> list[tuple[int, int]]:
         # The 、 of a heading number (三、) is no clause mark of prose.
         marker = guard.match(line)
         body = line[marker.end():] if marker else line
-        if (not _CLAUSE_MARK.isdisjoint(body) and not guard.match(text, nxt)
+        if (not _PROSE_MARK.isdisjoint(body) and not guard.match(text, nxt)
                 and not _starts_part(text, nxt)):
             out.append((m.start(), m.end()))
     return out
