@@ -22,7 +22,7 @@ LAYERS: dict[str, int] = {
     "_lexicon": 1, "_io": 1, "_segmenter": 1, "normalize": 1, "numerals": 1, "units": 1,
     "spans": 2, "context": 2, "indicators": 2, "extractor": 2, "batch": 2, "periods": 2,
     "structure": 3, "genre": 3, "parts": 3, "indicator_table": 3, "document": 3,
-    "link": 4, "judge": 4, "evidence": 4, "panel": 4, "evaluate": 4, "dask": 4,
+    "link": 4, "judge": 4, "evidence": 4, "surroundings": 4, "panel": 4, "evaluate": 4, "dask": 4,
     "wording": 5, "render": 5, "ledger": 5, "plots": 5,
     "cli": 6, "__main__": 6, "__init__": 6,
 }

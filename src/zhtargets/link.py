@@ -57,6 +57,7 @@ from .judge import (
 )
 from .records import LINK_COLUMNS, STATUSES, Link, Links, Target
 from .structure import Structure
+from .surroundings import Surroundings
 
 __all__ = [
     "link",
@@ -85,6 +86,14 @@ _MIN_SHARED_PAIRS = 0.5
 # the candidates; a character pair in more than this share of all results
 # (and at least this many) is too common to narrow anything.
 _BUCKET = 32
+# Across documents, when neither an indicator name nor the wording of the
+# indicator phrase decides, the words around both figures may: their
+# weighted cosine (surroundings.py) must reach this.
+_SURROUNDINGS_MIN = 0.25
+# Such weak evidence also wants the two figures of one order: a result less
+# than half or more than twice its target is more likely another item (a
+# broader aggregate, a five-year total) than the same one.
+_SURROUNDINGS_NEAR = 0.5
 # Candidates by wording: those sharing nearly as many pairs as the best one.
 _NEAR_BEST = 0.8
 _COMMON_PAIR_SHARE = 0.05
@@ -325,6 +334,56 @@ class _Linker:
         if not cross and aidx is not None:
             self.add_parts(pidx, aidx, nested, used)
 
+    def assign_by_surroundings(self, pidx: Sequence[int], plan_source: str,
+                               report_source: str) -> None:
+        """Link plans no indicator name answered by the words around the figures.
+
+        Only results no other plan took, of a kind and unit some waiting plan
+        has, are read; each result answers at most one plan here, so two
+        budget items of different purpose never share one reported sum.
+        """
+        taken = {c.actual for s in self.states if s.primary is not None
+                 for c in [s.primary, *s.repeats]}
+        wanted = {(self.plans[p].kind, self.plans[p].unit) for p in pidx}
+        open_results = [i for i, a in enumerate(self.actuals)
+                        if i not in taken and point(a) is not None and (a.kind, a.unit) in wanted]
+        if not open_results:
+            return
+        around = Surroundings(plan_source, [self.plans[p] for p in pidx],
+                              report_source, [self.actuals[i] for i in open_results])
+        pairs = []
+        for k, p in enumerate(pidx):
+            plan, pp = self.plans[p], self.pprof[p]
+            for j in around.candidates(k):
+                i = open_results[j]
+                actual, ap = self.actuals[i], self.aprof[i]
+                if (pp.indicator is not None and ap.indicator is not None
+                        and pp.indicator != ap.indicator):
+                    continue
+                same = pp.indicator is not None and pp.indicator == ap.indicator
+                if not periods_compatible(plan, actual) or kinds_compatible(
+                        plan, actual, strict=True, same_indicator=same):
+                    continue
+                units = unit_relation(plan, actual)
+                if units.relation not in ("same", "convertible"):
+                    continue
+                near = closeness(plan, actual, units.factor)
+                if near < _SURROUNDINGS_NEAR:
+                    continue
+                sim = around.similarity(k, j)
+                # Between two results named alike, the nearer figure is the
+                # likelier answer.
+                score = sim * (1 + near) / 2
+                if sim >= _SURROUNDINGS_MIN:
+                    pairs.append((score, p, _Candidate(i, score, sim, units)))
+        pairs.sort(key=lambda t: (-t[0], t[1], self.actuals[t[2].actual].start))
+        used: set[int] = set()
+        for _, p, cand in pairs:
+            state = self.states[p]
+            if state.primary is None and cand.actual not in used:
+                state.primary, state.scope = cand, "cross"
+                used.add(cand.actual)
+
     def add_parts(self, pidx: Sequence[int], aidx: Sequence[int], nested: set[int],
                   used: set[int]) -> None:
         """Sum sub-counts of one row when no single one answers an amount target."""
@@ -499,6 +558,10 @@ def link(plans: Sequence[Target], actuals: Sequence[Target], *,
     waiting = [p for p, s in enumerate(states) if s.primary is None and s.verdict is None]
     if waiting:
         linker.assign(waiting, None, set(), cross=True, index=_Index(linker.aprof))
+        if plan_source is not None and report_source is not None \
+                and plan_source is not report_source:
+            linker.assign_by_surroundings([p for p in waiting if states[p].primary is None],
+                                          plan_source, report_source)
     said = read_statements(statements)
     for p in waiting:
         if states[p].primary is None and said:

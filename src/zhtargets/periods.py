@@ -53,6 +53,7 @@ class _Lexicon:
     digits: dict[str, int]
     bases: tuple[str, ...]
     untils: tuple[str, ...]
+    until_verbs: tuple[str, ...]
     sinces: tuple[str, ...]
     aggregates: dict[str, str]
     date_re: regex.Pattern
@@ -93,6 +94,7 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(
         pattern=pattern, relative=relative, plans=plans, digits=digits,
         bases=tuple(words.get("year_base", ())), untils=tuple(words.get("year_until", ())),
+        until_verbs=tuple(words.get("year_until_verb", ())),
         sinces=tuple(words.get("year_since", ())),
         aggregates=aggregates,
         date_re=regex.compile(rf"\s*(?:\d{{1,2}}|{numeral_class}{{1,3}})\s*(?:{_alternation(words.get('month_suffix', ()))})"),
@@ -126,12 +128,17 @@ def mentions(text: str, lo: int = 0, hi: int | None = None,
         else:
             first, last = lex.plans[m.group("plan") or m.group("plan2")]
         before = text[max(0, m.start() - 2):m.start()]
+        to = next((u for u in lex.untils if before.endswith(u)), "")
+        # After a verb of change the "to" belongs to the verb (increased to
+        # last year's figure): the value was reached that year, no deadline.
+        lead = text[max(0, m.start() - len(to) - 8):m.start() - len(to)]
+        until = bool(to) and not (lex.until_verbs and lead.endswith(lex.until_verbs))
         since = text.startswith(lex.sinces, m.end()) if lex.sinces else False
         if since:
             last = year - 1 if year is not None else None
             shift = (shift[0], -1) if shift is not None else None
         out.append(Mention(m.start(), m.end(), first, last, since=since,
-                           until=before.endswith(lex.untils) if lex.untils else False,
+                           until=until,
                            base=before.endswith(lex.bases) if lex.bases else False, shift=shift))
     return out
 
