@@ -22,14 +22,33 @@ def _records(text: str, role: str):
     return [replace(t, role=role) for t in read_document(text).targets]
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=[e["id"] for e in EXAMPLES])
-def test_link_example(example):
+def _row_link(example):
+    """The plan cell and the completion cell of one task-table row: every
+    plan target of the row is linked, the one named by ``plan_text`` checked."""
+    plans = [replace(t, task="t1") for t in _records(example["plan"], "plan")]
+    offset = len(example["plan"]) + 1  # the two cells as one text, plan first
+    source = example["plan"] + "\n" + example["result"]
+    results = [replace(t, task="t1", start=t.start + offset, end=t.end + offset)
+               for t in _records(example["result"], "actual")]
+    links = link(plans, results, completions={"t1": example["result"]},
+                 plan_source=source, report_source=source)
+    return next(k for k in links if k.plan.text == example["plan_text"])
+
+
+def _review_link(example):
+    """The plan phrase's first target against the result phrase read as a
+    report's review."""
     plans = _records(example["plan"], "plan")
     results = _records(example["result"], "actual")
     assert plans, "the plan phrase holds no target"
     options = {"tolerance": example["tolerance"]} if "tolerance" in example else {}
-    k = link(plans[:1], results, plan_source=example["plan"], report_source=example["result"],
-             statements=sentences(example["result"]), **options)[0]
+    return link(plans[:1], results, plan_source=example["plan"], report_source=example["result"],
+                statements=sentences(example["result"]), **options)[0]
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e["id"] for e in EXAMPLES])
+def test_link_example(example):
+    k = _row_link(example) if example.get("row") else _review_link(example)
     assert (k.result.text if k.result else None) == example["result_text"], (example["why"], k.detail)
     assert k.status == example["status"], (example["why"], k.detail)
     assert k.code and k.reason

@@ -24,6 +24,7 @@ from .units import UnitWord
 __all__ = ["ContextRules", "Reading"]
 
 _HAN = regex.compile(r"\p{Han}")
+_NEXT_FIGURE = regex.compile(r"\p{Han}(?=\d)")
 _WINDOW = 120  # how far back a clause or sentence is searched
 # List commas and brackets separate the parts of one clause: 增长5.5%左右(确保5%以上).
 _IN_CLAUSE = frozenset("、()")
@@ -150,6 +151,7 @@ class ContextRules:
         self.person_nouns = _longest_first(words.get("person_noun", ()))
         self.distributors = tuple(words.get("distributor", ()))
         self.joiners = "".join(words.get("joiner", ()))
+        self.measure_nouns = frozenset(words.get("measure_noun", ()))
         self._year_re, self._year_phrase = self._year_patterns(words, table("comparators.tsv", 4))
         # Item numbers at the start of a line (79.实施…) are layout, not indicator.
         cn = numeral_chars("digit") + numeral_chars("power")
@@ -385,8 +387,9 @@ class ContextRules:
         # a short verb before it stays (新增“专精特新”企业).
         if following and (unit == "count" or len(phrase) <= 2 or phrase.endswith(self.list_ends)):
             return (phrase if len(phrase) <= 2 else "") + following
-        if len(phrase) < 2 and previous is not None:
-            return previous.indicator
+        if previous is not None and (len(phrase) < 2 or phrase in self.measure_nouns):
+            # 304个，面积超6万平方米: the measure of what the figure before counted.
+            return previous.indicator + (phrase if len(phrase) >= 2 else "")
         if not phrase:
             end = self._segment.end(text, q.end)
             return self.trim(text[q.end:min(end, q.end + 24)])
@@ -438,8 +441,16 @@ class ContextRules:
         if q.unit is None and unit != "count" or not (_HAN.match(nxt or " ") or nxt == "“" or attributive and nxt.isalnum()) \
                 or text.startswith(self.trim_trail, pos) or nxt in self.joiners:
             return ""
-        end = self._segment.end(text, pos)
-        return self.trim(text[pos:min(end, pos + 24)])
+        end = min(self._segment.end(text, pos), pos + 24)
+        # The noun ends where the next figure's words begin: at the last joiner
+        # before it (35个续建项目及纸厂路等21个前期项目), else at the figure
+        # (项目共举行比赛762场).  A digit right after the number is a name
+        # (220kV变电站).
+        if (nxt_figure := _NEXT_FIGURE.search(text, pos, end)) is not None:
+            noun = text[pos:nxt_figure.start() + 1]
+            cut = max(noun.rfind(j) for j in self.joiners)
+            return self.trim(noun[:cut] if cut > 0 else noun)
+        return self.trim(text[pos:end])
 
     def trim(self, phrase: str) -> str:
         """Strip commitment words and verbs from both ends of an indicator

@@ -50,6 +50,10 @@ _UNNAMED_SIMILARITY = 0.3
 # 8所 中小学、幼儿园 against 8所 学校建设: the measure word says what the
 # wording does not.
 _SAME_CLASSIFIER_BONUS = 0.15
+# Within a row, the stage verb (开工, 竣工, 投用 …) tells apart figures of one
+# project worded alike: the same stage is evidence like a shared measure
+# word; two different stages are two different statistics, never linked.
+_SAME_STAGE_BONUS = 0.2
 # How far, in characters, a clause reaches each side of a number when a
 # record's own indicator names nothing known.
 _CLAUSE_REACH = 40
@@ -84,6 +88,13 @@ def classifier_info(classifier: str | None) -> ClassifierInfo | None:
 @cache
 def _conflicts() -> dict[frozenset[str], str]:
     return {frozenset((a, b)): why for a, b, why in read_table("link_classifier_conflicts.tsv", 3)}
+
+
+@cache
+def _stage_words() -> tuple[regex.Pattern, dict[str, str]]:
+    stages = dict(read_table("link_stages.tsv", 2))
+    words = sorted(stages, key=len, reverse=True)  # 新开工 before 开工
+    return regex.compile("|".join(map(regex.escape, words))), stages
 
 
 @cache
@@ -236,6 +247,7 @@ class Profile:
     indicator: Indicator | None
     words: str          # the indicator phrase, scope words stripped
     pairs: frozenset[str] = frozenset()   # its character pairs
+    stage: str | None = None  # 开工 / 竣工 / 投用 … of its clause (link_stages.tsv)
 
 
 def char_pairs(words: str) -> frozenset[str]:
@@ -261,6 +273,17 @@ def _clause(text: str, start: int, end: int) -> tuple[str, str]:
     if (m := _CLAUSE_END.search(right)):
         right = right[:m.start()]
     return left, right
+
+
+def _stage(left: str, right: str) -> str | None:
+    """The stage its clause gives a figure: the last stage word before it,
+    else the first after it (9个项目正在有序推进中)."""
+    pattern, stages = _stage_words()
+    before = pattern.findall(_COMMA.split(left)[-1])
+    if before:
+        return stages[before[-1]]
+    after = pattern.search(_COMMA.split(right)[0])
+    return stages[after.group()] if after else None
 
 
 def profile(t: Target, text: str | None = None) -> Profile:
@@ -296,7 +319,7 @@ def profile(t: Target, text: str | None = None) -> Profile:
     # Generic wording (中央财政安排) says what is measured only with the
     # words after the number, to the end of the sentence (…109亿元资金支持再就业).
     words = normalize_indicator((t.indicator or _COMMA.split(left)[-1]) + _DIGITS.sub("", right))
-    return Profile(ind, words, char_pairs(words))
+    return Profile(ind, words, char_pairs(words), _stage(left, right))
 
 
 def similarity(plan: Target, actual: Target, pp: Profile, ap: Profile, *,
@@ -306,7 +329,8 @@ def similarity(plan: Target, actual: Target, pp: Profile, ap: Profile, *,
     Across documents the canonical indicator decides, else the wording.
     Within one row all targets often share a topic (开工, 竣工, 交付 of
     安置房), so the canonical match only counts half and the wording the
-    other half; an identical specific measure word adds evidence.
+    other half; an identical specific measure word or stage verb adds
+    evidence; two different stage verbs rule the pair out.
     """
     if cross:
         if pp.indicator is not None or ap.indicator is not None:
@@ -314,15 +338,26 @@ def similarity(plan: Target, actual: Target, pp: Profile, ap: Profile, *,
             # plan naming the same one.
             return 1.0 if pp.indicator == ap.indicator else 0.0
         return indicator_overlap(pp.words, ap.words)
-    if not actual.indicator:
-        return _UNNAMED_SIMILARITY
-    sim = (indicator_similarity(plan.indicator, actual.indicator)
-           + indicator_overlap(plan.indicator, actual.indicator)) / 2
-    if plan.classifier and plan.classifier == actual.classifier:
-        info = _classifiers().get(plan.classifier)
-        if info is None or info.cls != "generic":
-            sim += _SAME_CLASSIFIER_BONUS
+    if pp.stage and ap.stage and pp.stage != ap.stage:
+        return 0.0
+    if _names_nothing(actual.indicator) or _names_nothing(plan.indicator):
+        # 开工安置房项目4个、交付使用6个: the second item's noun is the first's.
+        sim = _UNNAMED_SIMILARITY
+    else:
+        sim = (indicator_similarity(plan.indicator, actual.indicator)
+               + indicator_overlap(plan.indicator, actual.indicator)) / 2
+        if plan.classifier and plan.classifier == actual.classifier:
+            info = _classifiers().get(plan.classifier)
+            if info is None or info.cls != "generic":
+                sim += _SAME_CLASSIFIER_BONUS
+    if pp.stage and pp.stage == ap.stage:
+        sim += _SAME_STAGE_BONUS
     return min(1.0, sim)
+
+
+def _names_nothing(indicator: str | None) -> bool:
+    """No indicator, or one that is a stage verb alone (交付使用)."""
+    return not indicator or _stage_words()[0].fullmatch(indicator) is not None
 
 
 def closeness(plan: Target, actual: Target, factor: float) -> float:
