@@ -233,8 +233,13 @@ def periods_compatible(plan: Target, actual: Target) -> bool:
     if plan.period_start is not None and actual.period_start is not None:
         if (plan.period_start, plan.period_end) == (actual.period_start, actual.period_end):
             return True
-        return (actual.kind == "level" and actual.aggregate is None
-                and plan.period_start == plan.period_end == actual.period_end)
+        if actual.kind != "level" or actual.aggregate is not None:
+            return False
+        # A level target of a five-year plan is one for its last year (a
+        # per-capita figure to reach by 2020), answered by that year's level.
+        one_year = plan.period_start == plan.period_end
+        level = plan.kind == "level" and plan.aggregate is None
+        return (one_year or level) and plan.period_end == actual.period_end
     return plan.year is None or actual.year == plan.year
 
 
