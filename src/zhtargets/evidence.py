@@ -30,6 +30,7 @@ from ._lexicon import read_lines, read_table
 from .extractor import default_extractor
 from .indicators import (
     Indicator,
+    char_pairs,
     clean_indicator_text,
     find_indicators,
     indicator_overlap,
@@ -253,12 +254,6 @@ class Profile:
     words: str          # the indicator phrase, scope words stripped
     pairs: frozenset[str] = frozenset()   # its character pairs
     stage: str | None = None  # 开工 / 竣工 / 投用 … of its clause (link_stages.tsv)
-
-
-def char_pairs(words: str) -> frozenset[str]:
-    """The character pairs of a phrase (the phrase itself when shorter)."""
-    return frozenset(words[i:i + 2] for i in range(len(words) - 1)) or (
-        frozenset({words}) if words else frozenset())
 
 
 def pair_overlap(a: Profile, b: Profile) -> float:

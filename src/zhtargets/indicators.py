@@ -18,6 +18,7 @@ from ._lexicon import LexiconError, read_lines, read_table
 
 __all__ = [
     "Indicator",
+    "char_pairs",
     "indicators",
     "lookup_indicator",
     "find_indicators",
@@ -204,6 +205,12 @@ def _char_overlap(a: str, b: str) -> float:
     dice = 2 * common / (len(a) + len(b))
     overlap = common / min(len(a), len(b))
     return (dice + overlap) / 2
+
+
+def char_pairs(words: str) -> frozenset[str]:
+    """The character pairs of a phrase (the phrase itself when shorter)."""
+    return frozenset(words[i:i + 2] for i in range(len(words) - 1)) or (
+        frozenset({words}) if words else frozenset())
 
 
 def indicator_overlap(a: str | None, b: str | None) -> float:

@@ -38,7 +38,7 @@ from typing import Literal
 import regex
 
 from ._lexicon import LexiconError, read_table
-from .indicators import Indicator, find_indicators, lookup_indicator, normalize_indicator
+from .indicators import Indicator, char_pairs, find_indicators, lookup_indicator, normalize_indicator
 from .records import Status, Target
 
 __all__ = [
@@ -294,11 +294,21 @@ def _decide(hits: Sequence[_Phrase], whole_cell: bool) -> Verdict | None:
     return None
 
 
-def _coverage(indicator: str, clause: str) -> float:
-    chars = set(normalize_indicator(indicator))
-    if not chars:
+def _coverage(indicator: str, clause: str, *, pairs: bool) -> float:
+    """The share of the indicator's characters, or of its character pairs,
+    found in ``clause``.
+
+    Pairs keep a report's other sentences apart: 长期建设国债 shares 建, 设 and
+    国 with a clause on 重大工程建成…开工建设, but of its pairs only 建设.
+    Within a task's own completion cell the row has already said which task
+    the cell is about, and the cell names its parts in short (“安居守护”工程
+    for 2000户高龄独居老人“安居守护”工程): characters suffice.
+    """
+    words = normalize_indicator(indicator)
+    units = char_pairs(words) if pairs else frozenset(words)
+    if not units:
         return 0.0
-    return sum(c in clause for c in chars) / len(chars)
+    return sum(u in clause for u in units) / len(units)
 
 
 def completion_verdict(indicator: str | None, cell: str) -> Verdict | None:
@@ -313,7 +323,7 @@ def completion_verdict(indicator: str | None, cell: str) -> Verdict | None:
     whole = [p for p in _phrases() if p.text == bare]
     if whole:
         return _decide(whole, whole_cell=True)
-    return stated_verdict(indicator, None, read_statements([cell]))
+    return stated_verdict(indicator, None, read_statements([cell]), pairs=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,12 +348,13 @@ def read_statements(sentences: Sequence[str]) -> list[Statement]:
 
 
 def stated_verdict(indicator: str | None, canonical: Indicator | None,
-                   statements: Sequence[Statement]) -> Verdict | None:
+                   statements: Sequence[Statement], *, pairs: bool = True) -> Verdict | None:
     """The verdict the statements give a target: those naming its canonical
-    indicator by any name (物价 for 居民消费价格), or half its words."""
+    indicator by any name (物价 for 居民消费价格), or half its character pairs
+    (characters, with ``pairs=False``, inside a task's own completion cell)."""
     hits: list[_Phrase] = []
     for st in statements:
         if (canonical is not None and canonical.slug in st.names) or (
-                indicator and _coverage(indicator, st.clause) >= _CLAUSE_COVERAGE):
+                indicator and _coverage(indicator, st.clause, pairs=pairs) >= _CLAUSE_COVERAGE):
             hits.extend(st.hits)
     return _decide(hits, whole_cell=False)
