@@ -144,3 +144,15 @@ def test_fifty_megabyte_file(tmp_path: Path, doc_text: str, encoding: str) -> No
     assert len(text) == copies * len(doc_text)
     assert text[: len(doc_text)] == doc_text
     assert text[-len(doc_text):] == doc_text
+
+
+def test_utf8_cut_inside_its_last_character_is_read() -> None:
+    data = "地区生产总值增长5%左右。".encode("utf-8")[:-2]   # 。 is three bytes
+    assert decode_bytes(data) == "地区生产总值增长5%左右\ufffd"
+
+
+def test_utf8_broken_inside_is_not_taken_for_a_cut() -> None:
+    # Only an incomplete final character is forgiven: bytes that break UTF-8
+    # in the middle go on to the other encodings, never to U+FFFD.
+    data = "增长5%".encode("utf-8")[:-4] + b"%" + "左右".encode("utf-8")
+    assert "\ufffd" not in decode_bytes(data)

@@ -298,6 +298,11 @@ def _decode_8bit(data: bytes, name: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         utf8_error = exc.start
+        # A file cut off at a byte count (head -c, a download stopped short)
+        # ends inside a character: the rest is good UTF-8, and the lost
+        # character becomes U+FFFD as in any tolerant reader.
+        if exc.reason == "unexpected end of data" and exc.end == len(data):
+            return data[:exc.start].decode("utf-8") + "\ufffd"
     # GB18030 covers GBK and GB2312; real GBK text is practically never valid
     # UTF-8, so trying UTF-8 first cannot misread it.
     try:
