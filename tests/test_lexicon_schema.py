@@ -8,6 +8,7 @@ import re
 import typing
 
 import pytest
+import regex
 
 from zhtargets import records
 from zhtargets._lexicon import header, lexicon_dir, read_lines, read_table
@@ -97,3 +98,31 @@ def test_indicator_keys_are_unique():
 def test_every_parent_region_is_a_listed_region():
     names = set(column("regions.tsv", "name"))
     assert set(column("regions.tsv", "parent")) - {""} <= names
+
+
+def test_heading_numbers_are_anchored_patterns_of_the_numeral_table():
+    # structure.py reads them at a line start, normalize.py's wrap guard
+    # wherever a line's text begins (it drops the ^); their Han numerals are
+    # the numeral table's, so a numeral added there is one a heading may use.
+    numerals = set(column("numerals.tsv", "character"))
+    for level, kind, pattern in read_table("structure_headings.tsv", 3):
+        assert pattern.startswith("^"), pattern
+        compiled = regex.compile(pattern)
+        assert "n" in compiled.groupindex, pattern
+        han = set(regex.findall(r"\p{Han}", pattern))
+        assert (kind == "han") == bool(han) and han <= numerals, (pattern, han - numerals)
+
+
+def test_year_words_that_indicators_drop_exist():
+    # indicators.py drops a written year (2023年, 2023年度) from an indicator.
+    classes = set(column("context_words.tsv", "class"))
+    assert {"year_suffix", "year_after"} <= classes
+
+
+def test_warm_up_sentence_holds_several_kinds_of_quantity():
+    # batch.py's workers extract it once to load what the extractor loads
+    # on first use; it must reach the rules for counts, rates and amounts.
+    from zhtargets import extract
+
+    found = extract("".join(read_lines("warm_up.txt")))
+    assert {t.unit for t in found} >= {"count", "percent"} and len(found) >= 3

@@ -478,6 +478,10 @@ def test_indicator_helpers() -> None:
     assert lower_is_better("地区生产总值") is False
     assert lower_is_better("亿元楼") is None
     assert normalize_indicator("全区全年“亿元楼”") == "亿元楼"
+    # A written year says when, not what (its words: context_words.tsv).
+    assert normalize_indicator("2023年度全区固定资产投资") == "固定资产投资"
+    assert normalize_indicator("2024年 2025年新增就业") == "新增就业"
+    assert normalize_indicator("2023") == "2023"
 
 
 def test_indicator_similarity() -> None:

@@ -26,6 +26,12 @@ RAW = Path(__file__).resolve().parents[1] / "corpus" / "raw"
     ("4.04万亿元；一般公共预算收入增长7.2%；城镇新增就\n业89.5万人", "4.04万亿元;一般公共预算收入增长7.2%;城镇新增就业89.5万人"),
     # A short cell holding a semicolon is still a cell.
     ("已完成；正在验收\n区住建局", "已完成;正在验收\n区住建局"),
+    # A heading number (structure_headings.tsv) opens a new unit, indented or not.
+    ("深入实施创新驱动战略,加快建设科技强区\n\n十二、持续优化营商环境",
+     "深入实施创新驱动战略,加快建设科技强区\n\n十二、持续优化营商环境"),
+    ("深入实施创新驱动战略,加快建设科技强区\n  三、持续优化营商环境",
+     "深入实施创新驱动战略,加快建设科技强区\n  三、持续优化营商环境"),
+    ("深入实施创新驱动战略,加快建设科技强区\n\n三项改革全面推开", "深入实施创新驱动战略,加快建设科技强区三项改革全面推开"),
 ])
 def test_normalized_text(text, expected):
     assert normalize(text).text == expected

@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from ._io import InputError, read_text
+from ._lexicon import read_lines
 from .extractor import default_extractor
 
-__all__ = ["BatchResult", "doc_id", "expand_paths", "extract_file", "process_extractor", "run", "warm_extractor"]
+__all__ = ["BatchResult", "doc_id", "expand_paths", "extract_file", "process_extractor", "run",
+           "warm_extractor"]
 
 Record = dict[str, Any]
 FileFunc = Callable[[Path], Iterable[Record]]
@@ -33,7 +35,6 @@ Task = Callable[[Path], Outcome]
 # evenly loaded at the end of a batch and the progress bar moving.
 _MAX_CHUNK = 16
 _CHUNKS_PER_WORKER = 4
-_WARM_UP_TEXT = "全年签约项目约50个，地区生产总值增长5%左右，粮食产量稳定在300万吨以上。"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +122,9 @@ def warm_extractor() -> None:
     The default initializer of :func:`run`'s worker processes.
     """
     # The Extractor loads some resources (jieba's dictionary, over a second)
-    # only when a sentence needs them; one such sentence makes every worker
+    # only when a sentence needs them; the sentence of warm_up.txt makes every worker
     # pay that before its first file instead of inside someone's document.
-    process_extractor().extract(_WARM_UP_TEXT)
+    process_extractor().extract("".join(read_lines("warm_up.txt")))
 
 
 def extract_file(path: str | os.PathLike[str]) -> list[Record]:

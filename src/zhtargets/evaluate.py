@@ -383,6 +383,10 @@ _UNITS: dict[str, tuple[str, float]] = {
     "dimensionless": ("none", 1), "count": ("count", 1),
 }
 # Other spellings systems emit for the same units; no unit means a plain number.
+# A verbatim mirror of the reference scorer's ALIASES (tools/score.py), 元
+# included, so that `zhtargets eval` compares units exactly as the scorer
+# does: a spelling another system may emit, not a word the extractor reads,
+# which is why it stays here and not in lexicons/.
 _UNIT_ALIASES: dict[str | None, str] = {
     "CNY": "yuan", "元": "yuan", "%": "percent", "m^2": "m**2",
     "square_meter": "m**2", "meter**2": "m**2", "kilometer": "km",

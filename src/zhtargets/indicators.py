@@ -38,7 +38,6 @@ _SHARES = "indicator_share_words.txt"
 # Quotes, brackets and list marks carry no meaning for what is measured, and
 # writers use them inconsistently (“亿元楼” vs 亿元楼).
 _NOISE = regex.compile(r"[\s\p{P}\p{S}--[&%.+]]+", flags=regex.V1)
-_YEAR_PREFIX = regex.compile(r"^(?:\d{4}\s*年(?:度)?)+")
 
 # Two phrases naming *different* canonical indicators share characters by
 # accident of vocabulary (制造业投资 / 固定资产投资); their raw overlap is
@@ -81,6 +80,21 @@ def _prefixes() -> tuple[str, ...]:
     return tuple(sorted(read_lines(_PREFIXES), key=len, reverse=True))
 
 
+@cache
+def _year_prefix() -> regex.Pattern:
+    """A written year opening a phrase (2023年, 2023年度) says when, not what
+    is measured; its words are the ``year_suffix`` and ``year_after``
+    classes of ``context_words.tsv``."""
+    words: dict[str, list[str]] = {}
+    for cls, word in read_table("context_words.tsv", 2):
+        words.setdefault(cls, []).append(word)
+    suffix = "|".join(map(regex.escape, words.get("year_suffix", ())))
+    after = "|".join(map(regex.escape, words.get("year_after", ())))
+    if not suffix:
+        raise LexiconError("context_words.tsv: no year_suffix word")
+    return regex.compile(rf"^(?:\d{{4}}\s*(?:{suffix})(?:{after})?)+")
+
+
 def _clean(text: str) -> str:
     # NFKC folds full-width letters and digits (ＧＤＰ, Ｒ＆Ｄ); upper case keeps
     # the Latin abbreviations in one spelling.
@@ -92,7 +106,7 @@ def normalize_indicator(text: str) -> str:
 
     ``全区全年“亿元楼”`` → ``亿元楼``; Latin letters are upper-cased.
     """
-    out = _YEAR_PREFIX.sub("", _clean(text))
+    out = _year_prefix().sub("", _clean(text))
     stripped = True
     while stripped:
         stripped = False

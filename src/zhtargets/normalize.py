@@ -47,11 +47,16 @@ _HAN_SPACE = regex.compile(rf"(?<={_HAN}) +(?={_HAN})")
 
 @cache
 def _continuation_guard():
-    """Line starts that begin a new unit (list numbers, labels), never a continuation."""
+    """Line starts that begin a new unit, never a continuation: the heading
+    and list numbers of ``structure_headings.tsv`` (三、 （二） 1. （1）), a
+    line that is only a number (a table cell), and the labels of
+    ``line_starts.txt``.  The heading patterns are anchored at a line start
+    (``^``); the guard is matched where a line's text begins, after any
+    indentation a break left, so the anchor is dropped."""
+    numbers = [pattern.removeprefix("^")
+               for _, _, pattern in read_table("structure_headings.tsv", 3)]
     labels = "|".join(regex.escape(w) for w in read_lines("line_starts.txt"))
-    return regex.compile(
-        rf"(?:\d+\s*[.、．]|\d+\s*$|[一二三四五六七八九十]+、|\(\s*[一二三四五六七八九十\d]+\s*\)|{labels})"
-    )
+    return regex.compile("|".join(f"(?:{p})" for p in [*numbers, r"\d+\s*$", labels]))
 
 
 @cache
