@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import zhtargets
@@ -110,3 +111,16 @@ def test_five_year_review_figures_are_cumulative_or_average():
     assert (by_text["7.7%"].aggregate, by_text["7.7%"].year) == ("average", None)
     assert by_text["17.2万亿元"].aggregate == "cumulative"
     assert by_text["17.2万亿元"].period_start == 1998 and by_text["17.2万亿元"].period_end == 2002
+
+
+def test_link_frame_carries_the_targets_period():
+    plan = read_document("2021年某省政府工作报告\n一、2020年工作回顾\n过去一年，全省生产总值增长3.9%。\n"
+                         "二、2021年工作安排\n今年全省生产总值增长6.5%左右。“十四五”时期全省生产总值年均增长6%左右。",
+                         name="p2021")
+    report = read_document("2022年某省政府工作报告\n一、2021年工作回顾\n过去一年，全省生产总值增长6.6%。\n"
+                           "二、2022年工作安排\n今年全省生产总值增长6%左右。", name="p2022")
+    df = plan.link(report).to_frame().set_index("plan_text")
+    assert (df.loc["6.5%左右", "period_start"], df.loc["6.5%左右", "period_end"]) == (2021, 2021)
+    assert df.loc["6.5%左右", "actual_text"] == "6.6%"
+    assert (df.loc["6%左右", "period_start"], df.loc["6%左右", "period_end"]) == (2021, 2025)
+    assert pd.isna(df.loc["6%左右", "actual_text"])   # a five-year average is not one year's result

@@ -387,7 +387,8 @@ def test_frame_columns_and_dtypes() -> None:
     df = frame([rec("10个", 10, indicator="示范点"), rec("5%", 5, "percent", **GDP, start=20)],
               [actual("12个", 12, indicator="示范点")])
     assert tuple(df.columns) == LINK_COLUMNS
-    for col in ("plan_start", "plan_end", "actual_start", "actual_end", "year", "actual_count"):
+    for col in ("plan_start", "plan_end", "actual_start", "actual_end", "year", "period_start",
+                "period_end", "actual_count"):
         assert str(df[col].dtype) == "Int64", col
     for col in ("target_value", "target_low", "target_high", "actual_value", "gap", "ratio",
                 "confidence"):

@@ -325,11 +325,11 @@ def _typed(df: pd.DataFrame, numbers: dict[str, str]) -> pd.DataFrame:
 LINK_COLUMNS: tuple[str, ...] = (
     "task", "plan_start", "plan_end", "plan_text", "indicator", "canonical_indicator",
     "target_value", "target_low", "target_high", "unit", "comparator", "kind", "year",
-    "actual_start", "actual_end", "actual_text", "actual_value", "actual_count",
+    "period_start", "period_end", "actual_start", "actual_end", "actual_text", "actual_value", "actual_count",
     "status", "status_simple", "gap", "ratio", "confidence", "reason",
     "reason_code", "detail", "plan_doc", "actual_doc",
 )
-_LINK_INTS = ("plan_start", "plan_end", "year", "actual_start", "actual_end", "actual_count")
+_LINK_INTS = ("plan_start", "plan_end", "year", "period_start", "period_end", "actual_start", "actual_end", "actual_count")
 _LINK_FLOATS = ("target_value", "target_low", "target_high", "actual_value", "gap",
                 "ratio", "confidence")
 _LINK_NUMBERS = {c: "Int64" if c in _LINK_INTS else "Float64" for c in (*_LINK_INTS, *_LINK_FLOATS)}
@@ -347,6 +347,7 @@ def _link_row(link: Link) -> dict:
         "canonical_indicator": link.indicator,
         "target_value": plan.value, "target_low": plan.low, "target_high": plan.high,
         "unit": plan.unit, "comparator": plan.comparator, "kind": plan.kind, "year": plan.year,
+        "period_start": plan.period_start, "period_end": plan.period_end,
         "actual_start": first.start if first else None,
         "actual_end": first.end if first else None,
         "actual_text": text, "actual_value": link.actual_value,
