@@ -211,3 +211,67 @@ def test_html_is_read_as_its_text(tmp_path: Path) -> None:
     doc = zhtargets.read_document(page)
     assert [(t.text, doc.text[t.start:t.end]) for t in doc.targets] == [
         ("5.5%左右", "5.5%左右"), ("3万人", "3万人")]
+
+
+# A script feeding Extractor.pipe two worker processes, as a user's notebook
+# or job would; Ctrl-C is handled the way such a script would handle it.
+_PIPE_SCRIPT = """
+import sys
+from pathlib import Path
+import zhtargets
+text = Path(sys.argv[1]).read_text(encoding="utf-8")
+try:
+    for targets in zhtargets.Extractor().pipe([text] * 400, n_process=2, batch_size=1):
+        pass
+except KeyboardInterrupt:
+    print("stopped", file=sys.stderr)
+    sys.exit(130)
+"""
+
+
+def _busy(command: list[str]) -> tuple[subprocess.Popen, set[int]]:
+    """``command`` started in a session of its own, once two workers run."""
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           start_new_session=True)
+    deadline = time.monotonic() + 60
+    while len(workers := _children(run.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the workers never started"
+    time.sleep(0.5)  # the workers are inside documents now
+    return run, workers
+
+
+def _outlived(workers: set[int]) -> set[int]:
+    deadline = time.monotonic() + 10
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return {pid for pid in workers if _alive(pid)}
+
+
+def test_ctrl_c_stops_a_pipe_at_once_and_its_workers_say_nothing() -> None:
+    run, workers = _busy([sys.executable, "-c", _PIPE_SCRIPT, str(DOC)])
+    os.killpg(run.pid, signal.SIGINT)
+    _, err = run.communicate(timeout=60)
+    # Only the script's own line: no worker traceback, no KeyboardInterrupt
+    # raised inside a worker.
+    assert (run.returncode, err.strip().splitlines()) == (130, ["stopped"])
+    assert not _outlived(workers), "a worker outlived the pipe"
+
+
+def test_a_pipe_killed_by_sigterm_leaves_no_worker_behind() -> None:
+    run, workers = _busy([sys.executable, "-c", _PIPE_SCRIPT, str(DOC)])
+    run.send_signal(signal.SIGTERM)   # the script has no handler: it dies at once
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == -signal.SIGTERM and "Traceback" not in err
+    assert not _outlived(workers), "a worker outlived the script"
+
+
+def test_a_killed_command_leaves_no_worker_behind(big_folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text(PREVIOUS, encoding="utf-8")
+    run, workers = _busy([sys.executable, "-m", "zhtargets", "extract", str(big_folder),
+                          "-o", str(out), "--jobs", "2"])
+    run.kill()   # SIGKILL: no handler runs, only the kernel can end the workers
+    run.communicate(timeout=60)
+    assert not _outlived(workers), "a worker outlived the run"
+    assert out.read_text(encoding="utf-8") == PREVIOUS

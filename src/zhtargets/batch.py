@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import glob
 import os
-import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -21,6 +19,7 @@ from typing import Any
 
 from ._io import InputError, read_text
 from ._lexicon import read_lines
+from ._workers import end_workers, start_worker
 from .extractor import default_extractor
 
 __all__ = ["BatchResult", "doc_id", "expand_paths", "extract_file", "process_extractor", "run",
@@ -200,8 +199,11 @@ def _outcomes(
     if workers == 1:
         yield map(task, files)
         return
+    # Imported here: a run in this process should not pay for multiprocessing.
+    from concurrent.futures import ProcessPoolExecutor
+
     chunksize = max(1, min(_MAX_CHUNK, len(files) // (workers * _CHUNKS_PER_WORKER)))
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=start_worker,
                                initargs=(initializer,))
     try:
         yield pool.map(task, files, chunksize=chunksize)
@@ -209,30 +211,11 @@ def _outcomes(
         # Interrupted (Ctrl-C, SIGTERM turned into an exception) or failed:
         # workers may be deep in a long document, so they are ended now
         # rather than waited for, and none outlives this process.
-        _end_workers(pool)
+        end_workers(pool)
         raise
     finally:
         # A consumer that stops early should not wait for the remaining files.
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _start_worker(initializer: Callable[[], object] | None) -> None:
-    # A worker inherits the parent's handlers; the parent alone decides how
-    # to stop (Ctrl-C reaches the whole process group), and a plain SIGTERM
-    # ends a worker without a traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if initializer is not None:
-        initializer()
-
-
-def _end_workers(pool: ProcessPoolExecutor) -> None:
-    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14+
-    if terminate is not None:
-        terminate()
-        return
-    for process in list((pool._processes or {}).values()):  # noqa: SLF001 - no public API before 3.14
-        process.terminate()
 
 
 def _guarded(func: FileFunc, path: Path, materialize: bool = True) -> Outcome:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 from functools import cache
 from itertools import islice
@@ -256,10 +255,16 @@ def _extract_batch(texts: list[str]) -> list[Targets]:
 
 
 def _piped(extractor: Extractor, texts: Iterator[str], workers: int, batch_size: int) -> Iterator[Targets]:
+    # Imported here: a process that never starts workers should not pay for
+    # multiprocessing at import time.
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ._workers import end_workers, start_worker
+
     # Texts are read lazily and at most two batches per worker are in flight,
     # so a generator over a large corpus is never held in memory at once.
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_adopt_extractor,
-                               initargs=(extractor,))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=start_worker,
+                               initargs=(_adopt_extractor, extractor))
     try:
         pending: deque = deque()
         while True:
@@ -274,6 +279,11 @@ def _piped(extractor: Extractor, texts: Iterator[str], workers: int, batch_size:
             if not pending:
                 return
             yield from pending.popleft().result()
+    except BaseException:
+        # Ctrl-C, a SIGTERM the caller turned into an exception, or a consumer
+        # that stopped early (GeneratorExit): the batches in flight are
+        # abandoned, not waited for, and no worker outlives the pipe.
+        end_workers(pool)
+        raise
     finally:
-        # A consumer that stops early should not wait for the batches ahead.
         pool.shutdown(wait=True, cancel_futures=True)
