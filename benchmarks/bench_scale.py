@@ -9,7 +9,8 @@
   process (so linearity and the memory bound can be read off);
 * extraction over the corpus repeated ``--copies`` times: in this process,
   with ``Extractor.pipe(n_process=2)``, and on a two-worker Dask
-  ``LocalCluster`` (``zhtargets.dask.extract_bag``), start-up included.
+  ``LocalCluster`` (``zhtargets.dask.extract_bag``), start-up included;
+  the panel of the ten national reports, serial and on the same cluster.
 
 Wall times depend on the machine and on what else runs on it; the time per MB
 and the ratios are the figures to compare.
@@ -139,13 +140,22 @@ def _many_documents(folder: Path, texts: list[str], copies: int, cluster: bool) 
     started = time.perf_counter()
     expected = [r for p in paths for r in target_records(p)]
     print(f"target_records of each file, serial:   {time.perf_counter() - started:6.2f} s")
+    reports = ROOT / "corpus" / "reports" / "raw"
+    started = time.perf_counter()
+    table = zhtargets.panel([reports])
+    print(f"zhtargets.panel of {len(list(reports.glob('*.txt')))} reports, serial: "
+          f"{time.perf_counter() - started:6.2f} s ({len(table)} rows)")
     started = time.perf_counter()
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                       dashboard_address=None, silence_logs=logging.ERROR) as lc, Client(lc):
         up = time.perf_counter() - started
         records = zdask.extract_bag(paths).compute()
-    print(f"zhtargets.dask.extract_bag, 2 workers:  {time.perf_counter() - started:6.2f} s "
-          f"(cluster start {up:.2f} s; same records: {records == expected})")
+        print(f"zhtargets.dask.extract_bag, 2 workers:  {time.perf_counter() - started:6.2f} s "
+              f"(cluster start {up:.2f} s; same records: {records == expected})")
+        started = time.perf_counter()
+        clustered = zdask.panel([reports])
+        print(f"zhtargets.dask.panel, 2 workers:        {time.perf_counter() - started:6.2f} s "
+              f"(same table: {clustered.equals(table)})")
 
 
 if __name__ == "__main__":

@@ -76,3 +76,20 @@ def test_links_on_the_cluster_are_the_serial_links(client) -> None:
 def test_no_documents_is_an_error() -> None:
     with pytest.raises(ValueError, match="no documents"):
         zdask.extract_bag([])
+    with pytest.raises(ValueError, match="no documents"):
+        zdask.panel([])
+
+
+def test_panel_on_the_cluster_is_the_serial_panel(client, tmp_path) -> None:
+    # Miniature reports of three regions (one pairing with its parent) and the
+    # national reports of ten years, each a plan the next one reviews.
+    folders = [ROOT / "tests" / "fixtures" / "panel", ROOT / "corpus" / "reports" / "raw"]
+    serial = zhtargets.panel(folders)
+    assert serial.actual_value.notna().sum() > 20 and serial.escalation.notna().any()
+    pd.testing.assert_frame_equal(zdask.panel(folders), serial)
+    # Overrides travel to the workers with their documents.
+    renamed = [{"path": str(p), "region": "宁波市", "level": "city"}
+               for p in sorted((ROOT / "tests" / "fixtures" / "panel").glob("zhejiang_*.txt"))]
+    table = zdask.panel(folders[:1], meta=renamed)
+    pd.testing.assert_frame_equal(table, zhtargets.panel(folders[:1], meta=renamed))
+    assert "宁波市" in set(table.region)

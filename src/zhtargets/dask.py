@@ -4,7 +4,9 @@ Each function takes document paths (or ``(plan, report)`` pairs) and returns a
 lazy Dask collection whose computed result is exactly what the serial calls
 give, in input order: ``read_documents`` → ``read_document`` of each path,
 ``extract_bag`` → the records of ``zhtargets extract``, ``link_bag`` → the
-links of ``Document.link``.  The ``*_frame`` functions build one pandas frame
+links of ``Document.link``.  ``panel`` computes at once, since which plans
+pair with which reports depends on what the documents say of themselves: it
+returns the DataFrame of :func:`zhtargets.panel`.  The ``*_frame`` functions build one pandas frame
 per partition with the fixed dtypes of :func:`zhtargets.to_frame` (closed
 vocabularies as categoricals with fixed categories), so partitions concatenate
 without turning categories into strings.
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
     import dask.dataframe
     import pandas as pd
 
-__all__ = ["extract_bag", "link_bag", "links_frame", "read_documents", "targets_frame"]
+__all__ = ["extract_bag", "link_bag", "links_frame", "panel", "read_documents", "targets_frame"]
 
 PathLike = str | os.PathLike[str]
 Pair = tuple[PathLike, PathLike | None]
@@ -108,6 +110,31 @@ def links_frame(pairs: Sequence[Pair | PathLike], *, npartitions: int | None = N
     ``Links.to_frame``), one pandas frame per partition with fixed dtypes."""
     return _frame(partial(_links_partition, options=options), [_pair(p) for p in pairs],
                   npartitions)
+
+
+def panel(paths: Sequence[PathLike], meta: Any = None, *,
+          tolerance: float | None = None) -> "pd.DataFrame":
+    """:func:`zhtargets.panel` with the documents read and the plans linked on
+    the cluster; the DataFrame is the serial one, row for row.
+
+    Each worker reads documents and keeps them; only who each speaks for
+    (region, year, genre) comes back to pair plans with reports, then each
+    plan is linked where its documents are and only its rows come back.
+    """
+    from .panel import pair_sources, panel_frame, panel_inputs, plan_rows, read_source, source_key
+
+    dask = _import("dask")
+    inputs = panel_inputs(paths, meta)
+    if not inputs:
+        raise ValueError("no documents given")
+    # Keys of their own for every call (not pure): a path given twice is two
+    # documents, as in the serial panel.
+    sources = dask.persist(*[dask.delayed(read_source)(p, m) for p, m in inputs])
+    keys = dask.compute(*[dask.delayed(source_key)(s) for s in sources])
+    link = dask.delayed(plan_rows)
+    rows = dask.compute(*[link(sources[i], [sources[j] for j in near], tolerance)
+                          for i, near in pair_sources(keys)])
+    return panel_frame([row for plan in rows for row in plan])
 
 
 def _read(path: str) -> Document:

@@ -124,6 +124,11 @@ def read_region(text: str) -> Region:
     return Region(None, level, None)
 
 
+# panel() runs in steps that zhtargets.dask spreads over a cluster: read each
+# document (read_source), pair each plan with the documents that may report
+# on it from a few fields of each (source_key, pair_sources), link each plan
+# to those (plan_rows), then make the one table (panel_frame).
+
 @dataclass(frozen=True, slots=True)
 class _Source:
     doc: Document
@@ -131,7 +136,36 @@ class _Source:
     year: int | None
 
 
-def _read(path: Path, meta: Mapping[str, Any] | None) -> _Source:
+@dataclass(frozen=True, slots=True)
+class SourceKey:
+    """What pairing plans with reports reads of a document: small enough to
+    gather from every worker of a cluster."""
+
+    region: str | None
+    year: int | None
+    genre: str
+
+
+def source_key(s: _Source) -> SourceKey:
+    return SourceKey(s.region.name, s.year, s.doc.genre)
+
+
+def pair_sources(keys: Sequence[SourceKey]) -> list[tuple[int, list[int]]]:
+    """Each plan document's index beside the indices, in input order, of the
+    documents of its region with a year: those that may report on it."""
+    return [(i, [j for j, k in enumerate(keys) if j != i and k.region == plan.region
+                 and k.year is not None])
+            for i, plan in enumerate(keys) if plan.genre in _PLANS or plan.genre == "other"]
+
+
+def panel_inputs(paths: Iterable[str | Path], meta: Any = None) -> list[tuple[Path, Mapping[str, Any] | None]]:
+    """The documents of ``paths``, each with its row of ``meta`` (or ``None``)."""
+    overrides = _meta_rows(meta)
+    return [(p, overrides.get(str(p.resolve()))) for p in _paths(paths)]
+
+
+def read_source(path: Path, meta: Mapping[str, Any] | None) -> _Source:
+    """A document and who it speaks for, ``meta`` overriding its text."""
     doc = read_document(path)
     region = read_region(doc.text)
     year = doc.year or doc.title_year
@@ -189,8 +223,10 @@ def _year(t: Target, doc_year: int | None) -> int | None:
     return t.period_end if t.period_end is not None else doc_year
 
 
-def _rows(plan: _Source, sources: Sequence[_Source], tolerance: float | None
-          ) -> list[dict[str, Any]]:
+def plan_rows(plan: _Source, sources: Sequence[_Source], tolerance: float | None
+              ) -> list[dict[str, Any]]:
+    """The panel rows of one plan document, linked to those of ``sources``
+    that report on its years (before escalation)."""
     options = {} if tolerance is None else {"tolerance": tolerance}
     plans = plan.doc.plans
     years = {_year(t, plan.year) for t in plans} - {None}
@@ -270,14 +306,16 @@ def panel(paths: Iterable[str | Path], meta: Any = None, *,
         same kind and year in the region above when that document is among
         the inputs, and ``escalation``, the difference (points for rates).
     """
+    sources = [read_source(p, m) for p, m in panel_inputs(paths, meta)]
+    rows = [row for i, near in pair_sources([source_key(s) for s in sources])
+            for row in plan_rows(sources[i], [sources[j] for j in near], tolerance)]
+    return panel_frame(rows)
+
+
+def panel_frame(rows: list[dict[str, Any]]) -> "pd.DataFrame":
+    """The panel of the rows of every plan, escalation added, with fixed dtypes."""
     import pandas as pd
 
-    overrides = _meta_rows(meta)
-    sources = [_read(p, overrides.get(str(p.resolve()))) for p in _paths(paths)]
-    rows: list[dict[str, Any]] = []
-    for s in sources:
-        if s.doc.genre in _PLANS or s.doc.genre == "other":
-            rows.extend(_rows(s, sources, tolerance))
     _escalation(rows)
     df = pd.DataFrame(rows, columns=list(PANEL_COLUMNS))
     ints = ("year", "plan_start", "plan_end", "actual_start", "actual_end")
