@@ -61,3 +61,17 @@ def test_the_dictionary_is_not_loaded_for_text_that_does_not_need_it(tmp_path: P
                          text=True, check=True)
     assert out.stdout.strip() == "False"
     assert not any(tmp_path.iterdir())
+
+
+def test_jiebas_hmm_model_loads_only_when_something_uses_it(tmp_path: Path) -> None:
+    # zhtargets segments with HMM off; a caller using jieba's HMM still gets it.
+    script = ("import sys, zhtargets; zhtargets.extract(%r);"
+              "print('jieba.finalseg.prob_emit' in sys.modules);"
+              "import jieba; print(jieba.lcut('他来到了网易杭研大厦'));"
+              "print('jieba.finalseg.prob_emit' in sys.modules)" % GLUED)
+    env = {**os.environ, "ZHTARGETS_CACHE": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                         text=True, check=True)
+    # 杭研 is in no dictionary: only the HMM model joins it into one word.
+    assert out.stdout.split("\n")[:3] == [
+        "False", "['他', '来到', '了', '网易', '杭研', '大厦']", "True"]

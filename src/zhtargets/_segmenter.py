@@ -24,6 +24,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from functools import cache, lru_cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 __all__ = ["cache_dir", "tokenizer"]
@@ -68,11 +69,40 @@ def _import_jieba() -> Any:
 
         return jieba
     sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+    _defer_hmm()
     try:
         import jieba
+    except BaseException:
+        sys.modules.pop("jieba.finalseg", None)
+        raise
     finally:
         del sys.modules["pkg_resources"]
     return jieba
+
+
+class _LoadedOnFirstUse(ModuleType):
+    """A module whose code runs when one of its names is first read."""
+
+    def __getattr__(self, name: str) -> Any:
+        self.__class__ = ModuleType  # from here on an ordinary module
+        self.__spec__.loader.exec_module(self)
+        return getattr(self, name)
+
+
+def _defer_hmm() -> None:
+    """Make jieba's HMM model (``jieba.finalseg``: probability tables that
+    take half of jieba's import time) load when first used, not with jieba.
+    zhtargets segments with HMM off and never uses it."""
+    from importlib.machinery import PathFinder
+    from importlib.util import find_spec, module_from_spec
+
+    package = find_spec("jieba")
+    spec = package and PathFinder.find_spec("jieba.finalseg", package.submodule_search_locations)
+    if spec is None or spec.loader is None:
+        return  # a jieba laid out otherwise loads its model as usual
+    module = module_from_spec(spec)
+    module.__class__ = _LoadedOnFirstUse
+    sys.modules["jieba.finalseg"] = module
 
 
 class DiskFrequencies(Mapping):
