@@ -26,8 +26,6 @@ __all__ = ["ContextRules", "Reading"]
 _HAN = regex.compile(r"\p{Han}")
 _NEXT_FIGURE = regex.compile(r"\p{Han}(?=\d)")
 _WINDOW = 120  # how far back a clause or sentence is searched
-# List commas and brackets separate the parts of one clause: 增长5.5%左右(确保5%以上).
-_IN_CLAUSE = frozenset("、()")
 _FIRST_YEAR, _LAST_YEAR = 1900, 2100
 # Unit classes (units.tsv) whose numbers can be a rate of change.
 _RATE_DIMENSIONS = frozenset({"percent", "ratio"})
@@ -107,7 +105,7 @@ class ContextRules:
             words.setdefault(cls, []).append(word)
         boundaries = frozenset(lines("boundaries.txt")) | {"\n", "\t"}  # a tab parts table cells
         self._segment = _Stops(boundaries)             # indicator phrase: 、 cuts lists
-        self._clause = _Stops(boundaries - _IN_CLAUSE)  # clause: between , ; 。
+        self._clause = _Stops(boundaries - set(words.get("in_clause", ())))  # clause: between , ; 。
         self._sentence = _Stops([*words.get("sentence_end", ()), "\n"])
         self._year_reach = _Stops([*words.get("year_end", ()), "\n"])
         self.year_bases = _longest_first(words.get("year_base", ()))
@@ -155,8 +153,13 @@ class ContextRules:
         self._year_re, self._year_phrase = self._year_patterns(words, table("comparators.tsv", 4))
         # Item numbers at the start of a line (79.实施…) are layout, not indicator.
         cn = numeral_chars("digit") + numeral_chars("power")
-        self._list_number = regex.compile(rf"^\s*(?:\d+\s*[.、]|\(?[{cn}]+[)、])")
-        self.quotes = regex.compile(r"“[^“”\n]{0,16}”|《[^《》\n]{0,40}》|\"[^\"\n]{0,16}\"")
+        mark = "".join(regex.escape(m) for m in words.get("item_mark", ())) or "(?!)"
+        self._list_number = regex.compile(rf"^\s*(?:\d+\s*[{mark}]|\(?[{cn}]+[{mark}])")
+        quotes = table("quotes.tsv", 3)
+        self._quote_opens = frozenset(o for o, _, _ in quotes)
+        self.quotes = regex.compile("|".join(
+            rf"{regex.escape(o)}[^{regex.escape(o + c)}\n]{{0,{int(n)}}}{regex.escape(c)}"
+            for o, c, n in quotes) or "(?!)")
 
     def _year_patterns(self, words: dict[str, list[str]], comparators) -> tuple[regex.Pattern, regex.Pattern]:
         """A year in digits or Chinese numerals (2024年, 二〇二四年) and the
@@ -201,7 +204,7 @@ class ContextRules:
             return "Chinese numeral in a name or fixed phrase"
         if q.chinese and q.unit is not None and q.unit.dimension != "count" and _HAN.match(
                 text[q.end:q.end + 1] or " "):
-            return "Chinese numeral naming a programme (千万亩森林)"
+            return "Chinese numeral naming a programme"
         unit = q.unit
         if unit is not None and unit.word in self.frequency_units and self._frequency.search(
                 text[max(0, q.lead_start - 12):q.lead_start]):
@@ -438,7 +441,7 @@ class ContextRules:
         attributive = next((w for w in self.attributives if text.startswith(w, pos)), "")
         pos += len(attributive)  # 8%左右的国内生产总值增长目标, 48万千瓦的220kV变电站
         nxt = text[pos:pos + 1]
-        if q.unit is None and unit != "count" or not (_HAN.match(nxt or " ") or nxt == "“" or attributive and nxt.isalnum()) \
+        if q.unit is None and unit != "count" or not (_HAN.match(nxt or " ") or nxt in self._quote_opens or attributive and nxt.isalnum()) \
                 or text.startswith(self.trim_trail, pos) or nxt in self.joiners:
             return ""
         end = min(self._segment.end(text, pos), pos + 24)

@@ -29,7 +29,7 @@ _READINGS_BATCH = 2000
 _EXTENSIBLE = frozenset({
     "units.tsv", "classifiers.txt", "comparators.tsv", "non_targets.tsv",
     "boundaries.txt", "hedges.tsv", "kind_words.tsv", "indicator_trim.tsv",
-    "money_words.txt", "per_words.tsv", "context_words.tsv",
+    "money_words.txt", "per_words.tsv", "context_words.tsv", "quotes.tsv",
 })
 
 

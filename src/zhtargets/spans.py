@@ -124,6 +124,8 @@ class SpanFinder:
         percent_before = _alternation(numeral_words("percent_before")) or "(?!)"
         unit = _alternation(units.words)
         zh, number, mult = _number_patterns()
+        # A blank may stand between a number and its multiplier: scraped text
+        # spaces 39.8 万亿元.
         self.pattern = regex.compile(
             rf"""
             (?P<before>{before})?
@@ -133,7 +135,7 @@ class SpanFinder:
               | (?P<n1>{number})(?:(?P<u1>%)?(?P<sep>{sep})(?P<n2>{number}))?
             )
             (?P<ap1>{approx})?
-            (?:[^\S\n]?(?P<mult>{mult}))?   # scraped text may space 39.8 万亿元
+            (?:[^\S\n]?(?P<mult>{mult}))?
             (?P<ap2>{approx})?
             (?P<unit>{unit})?
             (?P<per>(?:/(?:[\p{{Han}}]{{1,4}}|[a-z]{{1,3}}))*)
