@@ -11,9 +11,12 @@ hand, they are no dependencies) on the same texts in the same run, so the
 ratios hold across machines even where absolute speed does not.  Times are the
 process's CPU time, best of the passes as timeit takes it: other programs
 competing for the cores inflate CPU time too (through the caches), never
-deflate it, so the fastest pass is the least disturbed one.  The second form copies the corpus N times into
-a temporary folder and times ``batch.run`` with one and with two worker
-processes, start-up included.
+deflate it, so the fastest pass is the least disturbed one.  The functions
+take turns pass by pass, and the "median" column is the median over passes of
+jieba's time over the function's in the same round, which a drift of the
+machine's load during the run does not bias.  The second form copies the
+corpus N times into a temporary folder and times ``batch.run`` with one and
+with two worker processes, start-up included.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ import argparse
 import logging
 import resource
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -75,22 +79,43 @@ def _bench_speed(texts: list[str], passes: int) -> None:
     started = time.perf_counter()
     extractor = zhtargets.Extractor()
     print(f"Extractor() build: {time.perf_counter() - started:.3f} s")
-    extract_rate, records = _rate(extractor.extract, texts, passes)
     _print_memory(extractor.extract, texts)
-
     started = time.perf_counter()
     jieba.initialize()
     print(f"jieba.initialize(): {time.perf_counter() - started:.3f} s")
-    jieba_rate, tokens = _rate(jieba.lcut, texts, passes)
-    rows = [("zhtargets.extract", extract_rate, f"{records:,} records"),
-            ("jieba.lcut", jieba_rate, f"{tokens:,} tokens")]
-    for name, func in _number_extractors():
-        rate, found = _rate(func, texts, passes)
-        rows.append((name, rate, f"{found:,} items"))
-    print(f"\n{'on the same texts':<34} {'chars/s':>12} {'x jieba':>8}  found per pass")
-    for name, rate, found in sorted(rows, key=lambda r: -r[1]):
-        print(f"{name:<34} {rate:>12,.0f} {rate / jieba_rate:>8.2f}  {found}")
+
+    funcs = [("zhtargets.extract", extractor.extract, "records"),
+             ("jieba.lcut", jieba.lcut, "tokens"),
+             *((name, func, "items") for name, func in _number_extractors())]
+    seconds, found = _passes([f for _, f, _ in funcs], texts, passes)
+    jieba_s = seconds[1]
+    print(f"\n{'on the same texts':<34} {'chars/s':>12} {'x jieba':>8} {'median':>7}  found per pass")
+    rows = []
+    for (name, _, what), s, n in zip(funcs, seconds, found):
+        # Fastest pass (as timeit takes it), and the median of the ratios of
+        # passes run back to back, which drift of the machine's load spares.
+        paired = statistics.median(j / t for j, t in zip(jieba_s, s))
+        rows.append((chars / min(s), min(jieba_s) / min(s), paired, f"{n:,} {what}", name))
+    for rate, ratio, paired, n, name in sorted(rows, reverse=True):
+        print(f"{name:<34} {rate:>12,.0f} {ratio:>8.2f} {paired:>7.2f}  {n}")
     print(f"max RSS: {_max_rss_mib():.1f} MiB")
+
+
+def _passes(funcs: list[Callable[[str], list]], texts: list[str],
+            passes: int) -> tuple[list[list[float]], list[int]]:
+    """CPU seconds of each pass of each function, the functions taking turns
+    pass by pass, and how much each found in a pass."""
+    for func in funcs:
+        # Warming up on all texts at once loads whatever the corpus needs lazily.
+        func("\n".join(texts))
+    seconds: list[list[float]] = [[] for _ in funcs]
+    found = [0] * len(funcs)
+    for _ in range(passes):
+        for i, func in enumerate(funcs):
+            started = time.process_time()
+            found[i] = sum(len(func(t)) for t in texts)
+            seconds[i].append(time.process_time() - started)
+    return seconds, found
 
 
 def _number_extractors() -> list[tuple[str, Callable[[str], list]]]:
@@ -119,19 +144,6 @@ def _number_extractors() -> list[tuple[str, Callable[[str], list]]]:
     except ImportError:
         print("jionlp not installed: skipped")
     return found
-
-
-def _rate(func: Callable[[str], list], texts: list[str], passes: int) -> tuple[float, int]:
-    """Chars per CPU second of the fastest timed pass, after one untimed warm-up call."""
-    # Warming up on all texts at once loads whatever the corpus needs lazily.
-    func("\n".join(texts))
-    chars = sum(map(len, texts))
-    seconds = []
-    for _ in range(passes):
-        started = time.process_time()
-        produced = sum(len(func(t)) for t in texts)
-        seconds.append(time.process_time() - started)
-    return chars / min(seconds), produced
 
 
 def _print_memory(extract: Callable[[str], list], texts: list[str]) -> None:
