@@ -143,6 +143,11 @@ def test_title_and_max_rows(links, tmp_path):
     empty = plot_targets([])
     assert [t.get_text() for t in empty.texts] == ["没有可画的目标"]
     save_both(empty, tmp_path, "empty")
+    # The summary's title is the caller's, apart from its panel's own heading.
+    assert plot_summary(links)._suptitle is None
+    summary = plot_summary(links, title="拱墅区目标")
+    assert summary._suptitle.get_text() == "拱墅区目标"
+    assert summary.axes[0].get_title() == "按状态统计（共7项目标）"  # 3 drawn + 4 left above
 
 
 def test_summary_by_status_and_unit(links, tmp_path):

@@ -221,7 +221,10 @@ def _ticks(ax: Axes, row: _Row, font: FontProperties) -> None:
     from matplotlib.ticker import MaxNLocator
 
     lo, hi = ax.get_xlim()
-    ticks = [t for t in MaxNLocator(nbins=4).tick_values(lo, hi) if lo <= t <= hi]
+    # Things counted (10个, 3家, 20名) come in whole numbers: no 9.75个 tick.
+    counted = bool(row.plan.classifier) or row.plan.unit == "count"
+    locator = MaxNLocator(nbins=4, integer=counted, min_n_ticks=1)
+    ticks = [t for t in locator.tick_values(lo, hi) if lo <= t <= hi]
     ax.set_xticks(ticks, labels=[_label(figure(t, row.plan.unit, row.plan.classifier))
                                  for t in ticks], fontproperties=font, fontsize=7)
 
@@ -397,8 +400,8 @@ def plot_summary(links: Iterable[Link], document: Document | None = None, *,
     for tick in ax.get_xticklabels():
         tick.set_fontproperties(font)
     ax.set_ylabel(_label(word("text", "targets")), fontproperties=font)
-    title = f"{word('text', 'by_status')}（{word('text', 'summary_title', n=len(links))}）"
-    ax.set_title(_label(title), fontproperties=font)
+    heading = f"{word('text', 'by_status')}（{word('text', 'summary_title', n=len(links))}）"
+    ax.set_title(_label(heading), fontproperties=font)
     ax.set_ylim(0, max(totals + [1]) * 1.15)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     for side in ("top", "right"):

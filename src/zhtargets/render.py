@@ -70,12 +70,13 @@ _CSS = """
 .zt-doc mark.zt-target mark.zt-target { padding: 0 0.1em; }
 .zt-doc mark.zt-target::after { content: attr(data-label); font-size: 0.72em;
   font-weight: normal; margin-left: 0.4em; padding: 0 0.35em; border-radius: 0.25em;
-  color: #fff; background: #777; vertical-align: middle; }
+  color: #fff; background: #777; vertical-align: middle; display: inline-block;
+  line-height: 1.5; white-space: nowrap; }
 .zt-doc mark.zt-target[data-role="plan"]::after { background: #1f3a68; }
 .zt-doc mark.zt-target[data-role="actual"]::after { background: #1d6b3a; }
 .zt-doc .zt-status { font-size: 0.72em; font-weight: bold; margin-left: 0.3em;
   padding: 0 0.35em; border-radius: 0.25em; border: 1px solid #555; color: #222;
-  vertical-align: middle; }
+  vertical-align: middle; white-space: nowrap; }
 .zt-doc .zt-legend, .zt-doc .zt-filters { display: flex; flex-wrap: wrap; gap: 0.4em 1em;
   align-items: center; padding: 0.3em 0.6em; line-height: 1.6; font-size: 13px; }
 .zt-doc .zt-legend { border-bottom: 1px solid #ccc; }
