@@ -706,3 +706,17 @@ def test_reason_says_the_comparator_word_once(plan_text, result_text):
     assert k.status == "met", k.detail
     assert plans[0].text.endswith("以内"), plans[0].text
     assert "以内以内" not in k.reason and "以内" in k.reason, k.reason
+
+
+@pytest.mark.parametrize("text,starts", [
+    ("居民医保补助标准由每人每年450元提高到520元。", {"450元": True, "520元": False}),
+    ("省财政此项支出从2020年12.5亿元增加到去年的16亿元。", {"12.5亿元": True, "16亿元": False}),
+    ("由于外需回暖，出口增长8.2%。", {"8.2%": False}),
+    ("从严控制一般性支出，压减3%。", {"3%": False}),
+])
+def test_the_first_figure_of_a_from_to_pair_is_a_starting_value(text, starts):
+    from zhtargets import extract
+    from zhtargets.evidence import starting_value
+
+    got = {t.text: starting_value(t, text) for t in extract(text)}
+    assert got == starts

@@ -39,10 +39,11 @@ from .indicators import (
     normalize_indicator,
 )
 from .judge import is_rate, point
+from .periods import mentions
 from .records import Target
 
 __all__ = ["Units", "Profile", "profile", "char_pairs", "pair_overlap", "unit_relation", "kinds_compatible",
-           "periods_compatible", "similarity", "closeness", "classifier_info"]
+           "periods_compatible", "similarity", "closeness", "classifier_info", "starting_value"]
 
 # Within one row all targets often share a topic, so the canonical match only
 # counts half and the wording the other half; a result without an indicator
@@ -96,6 +97,14 @@ def _stage_words() -> tuple[regex.Pattern, dict[str, str]]:
     stages = dict(read_table("link_stages.tsv", 2))
     words = sorted(stages, key=len, reverse=True)  # 新开工 before 开工
     return regex.compile("|".join(map(regex.escape, words))), stages
+
+
+@cache
+def _from_to() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    words: dict[str, list[str]] = {}
+    for cls, word in read_table("context_words.tsv", 2):
+        words.setdefault(cls, []).append(word)
+    return tuple(words.get("from_particle", ())), tuple(words.get("to_particle", ()))
 
 
 @cache
@@ -284,6 +293,28 @@ def _stage(left: str, right: str) -> str | None:
         return stages[before[-1]]
     after = pattern.search(_COMMA.split(right)[0])
     return stages[after.group()] if after else None
+
+
+def starting_value(t: Target, text: str | None) -> bool:
+    """Whether the figure opens a from-to pair of its clause (the standard
+    rose from X to Y): X is where the period started, Y what it reached."""
+    if text is None or not 0 <= t.start <= t.end <= len(text):
+        return False
+    froms, tos = _from_to()
+    left, right = _clause(text, t.start, t.end)
+    left = _COMMA.split(left)[-1]
+    at = max((left.rfind(w) for w in froms), default=-1)
+    if at == -1:
+        return False
+    # Between "from" and the figure only words and times (from 2020's 12.5)
+    # may stand, no other figure.
+    between = left[at:]
+    for m in reversed(mentions(between)):
+        between = between[:m.start] + between[m.end:]
+    if _DIGITS.search(between):
+        return False
+    right = _COMMA.split(right)[0]
+    return any((k := right.find(w)) != -1 and _DIGITS.search(right, k) for w in tos)
 
 
 def profile(t: Target, text: str | None = None) -> Profile:

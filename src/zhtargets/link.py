@@ -40,6 +40,7 @@ from .evidence import (
     periods_compatible,
     profile,
     similarity,
+    starting_value,
     unit_relation,
 )
 from .indicators import indicator_overlap
@@ -254,6 +255,9 @@ class _Linker:
         self.plans, self.actuals = plans, actuals
         self.pprof = [profile(t, plan_source) for t in plans]
         self.aprof = [profile(t, report_source) for t in actuals]
+        # Across documents the first figure of a from-to pair is where the
+        # period started, never what it reached.
+        self.starting = {i for i, t in enumerate(actuals) if starting_value(t, report_source)}
         self.states = [_Link() for _ in plans]
 
     def candidates(self, p: int, idx: Sequence[int], nested: set[int], *, cross: bool,
@@ -262,7 +266,7 @@ class _Linker:
         out = []
         for i in idx:
             actual, ap = self.actuals[i], self.aprof[i]
-            if point(actual) is None:
+            if point(actual) is None or (cross and i in self.starting):
                 continue
             same = pp.indicator is not None and pp.indicator == ap.indicator
             sim = similarity(plan, actual, pp, ap, cross=cross)
@@ -346,7 +350,8 @@ class _Linker:
                  for c in [s.primary, *s.repeats]}
         wanted = {(self.plans[p].kind, self.plans[p].unit) for p in pidx}
         open_results = [i for i, a in enumerate(self.actuals)
-                        if i not in taken and point(a) is not None and (a.kind, a.unit) in wanted]
+                        if i not in taken and i not in self.starting and point(a) is not None
+                        and (a.kind, a.unit) in wanted]
         if not open_results:
             return
         around = Surroundings(plan_source, [self.plans[p] for p in pidx],

@@ -56,6 +56,7 @@ _REACH = 160
 # _COMMON_MIN of them) narrows nothing: it is left out of the candidate index.
 _COMMON_SHARE = 0.2
 _COMMON_MIN = 8
+_CANDIDATES = 64
 
 _HAN_WORD = regex.compile(r"\p{Han}{2,}")
 _DIGIT = regex.compile(r"\d")
@@ -203,9 +204,12 @@ class Surroundings:
         return math.sqrt(sum((v * self._idf.get(w, 0.0)) ** 2 for w, v in bag.items()))
 
     def candidates(self, plan: int) -> list[int]:
-        """Results sharing at least one rare word with the plan's surroundings."""
-        return sorted({i for w in self.plan_bags[plan] if w in self._rare
-                       for i in self._index.get(w, ())})
+        """Results sharing rare words with the plan's surroundings: those
+        sharing the most of them, at most _CANDIDATES, so that two long
+        documents cost close to linear time."""
+        hits = Counter(i for w in self.plan_bags[plan] if w in self._rare
+                       for i in self._index.get(w, ()))
+        return sorted(i for i, _ in hits.most_common(_CANDIDATES))
 
     def similarity(self, plan: int, result: int) -> float:
         """Cosine of the two weighted bags, in [0, 1]."""
