@@ -78,7 +78,7 @@ _SIDE_MARGIN_IN = 0.4
 _END_MARGIN_IN = 0.45
 # The short columns are as wide as their longest cell needs, within bounds
 # (in ems of the body font); the 备注 column is room to write by hand.
-_EMS = {"number": (2, 3), "lead_units": (5, 9), "target": (5, 9), "result": (5, 9),
+_EMS = {"number": (2, 3), "lead_units": (5, 9), "target": (5, 11), "result": (5, 9),
         "status": (4, 4), "gap": (4, 7), "remark": (7, 7)}
 TECHNICAL_COLUMNS: tuple[str, ...] = (
     "task", "plan_start", "plan_end", "plan_text", "indicator_key", "unit", "comparator",
