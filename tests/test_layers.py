@@ -19,7 +19,7 @@ PACKAGE = Path(zhtargets.__file__).parent
 # below (see docs/ARCHITECTURE.md in the shared docs, "The layers").
 LAYERS: dict[str, int] = {
     "records": 0,
-    "_lexicon": 1, "_io": 1, "_segmenter": 1, "_workers": 1, "normalize": 1, "numerals": 1, "units": 1,
+    "_lexicon": 1, "_io": 1, "_segmenter": 1, "_workers": 1, "_patterns": 1, "normalize": 1, "numerals": 1, "units": 1,
     "spans": 2, "context": 2, "indicators": 2, "extractor": 2, "batch": 2, "periods": 2,
     "structure": 3, "genre": 3, "parts": 3, "indicator_table": 3, "document": 3,
     "link": 4, "judge": 4, "evidence": 4, "surroundings": 4, "panel": 4, "evaluate": 4, "dask": 4,

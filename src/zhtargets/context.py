@@ -17,6 +17,7 @@ from typing import Iterable, NamedTuple
 import regex
 
 from ._lexicon import read_lines, read_table
+from ._patterns import compile_cached
 from .numerals import numeral_chars, numeral_value
 from .spans import QuantitySpan
 from .units import UnitWord
@@ -51,12 +52,15 @@ class Reading(NamedTuple):
 
 
 def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted(set(words), key=len, reverse=True))
+    # Ties in file order, not in the order of a set, which changes from one
+    # process to the next: rules and compiled patterns come out the same in
+    # every run.
+    return tuple(sorted(dict.fromkeys(words), key=len, reverse=True))
 
 
 def _alternation(words: Iterable[str], flags: int = 0) -> regex.Pattern:
     words = _longest_first(words) or ("(?!)",)
-    return regex.compile("|".join(w if w == "(?!)" else regex.escape(w) for w in words), flags)
+    return compile_cached("|".join(w if w == "(?!)" else regex.escape(w) for w in words), flags)
 
 
 class _Stops:
@@ -64,8 +68,8 @@ class _Stops:
 
     def __init__(self, chars: Iterable[str]):
         cls = "[" + "".join(regex.escape(c) for c in sorted(set(chars))) + "]"
-        self._back = regex.compile(cls, regex.REVERSE)
-        self._forward = regex.compile(cls)
+        self._back = compile_cached(cls, regex.REVERSE)
+        self._forward = compile_cached(cls)
 
     def start(self, text: str, pos: int, floor: int | None = None) -> int:
         """The stop before ``pos``, searched back ``_WINDOW`` characters or to ``floor``."""
@@ -130,16 +134,16 @@ class ContextRules:
         self.trim_trail = _longest_first(w for end, w in trims if end == "trail")
         lead = _alternation(w for end, w in trims if end == "lead").pattern
         trail = _alternation(self.trim_trail).pattern
-        self._trim_re = regex.compile(rf"^(?:\s|{lead})+|(?:\s|{trail})+$")
-        self._lead_re = regex.compile(rf"(?:\s|{lead})+")
+        self._trim_re = compile_cached(rf"^(?:\s|{lead})+|(?:\s|{trail})+$")
+        self._lead_re = compile_cached(rf"(?:\s|{lead})+")
         self._frames = _longest_first(w for end, w in trims if end == "frame")
-        self._frame_re = regex.compile(rf"(?:{_alternation(self._frames).pattern})$")
+        self._frame_re = compile_cached(rf"(?:{_alternation(self._frames).pattern})$")
         self._money_cue = _alternation(lines("money_words.txt"))
         self.per_words = dict(table("per_words.tsv", 2))
         self._per_re = _alternation(self.per_words)
         self._area_cue = _alternation(words.get("area_cue", ()))
         every = _alternation(words.get("every", ())).pattern
-        self._frequency = regex.compile(f"(?:{every})(?:{_alternation(words.get('period', ())).pattern})")
+        self._frequency = compile_cached(f"(?:{every})(?:{_alternation(words.get('period', ())).pattern})")
         self.area_or_volume = frozenset(words.get("area_or_volume", ()))
         self.list_ends = tuple(words.get("list_end", ()))
         self.bounds = frozenset(words.get("bound", ()))
@@ -154,10 +158,10 @@ class ContextRules:
         # Item numbers at the start of a line (79.实施…) are layout, not indicator.
         cn = numeral_chars("digit") + numeral_chars("power")
         mark = "".join(regex.escape(m) for m in words.get("item_mark", ())) or "(?!)"
-        self._list_number = regex.compile(rf"^\s*(?:\d+\s*[{mark}]|\(?[{cn}]+[{mark}])")
+        self._list_number = compile_cached(rf"^\s*(?:\d+\s*[{mark}]|\(?[{cn}]+[{mark}])")
         quotes = table("quotes.tsv", 3)
         self._quote_opens = frozenset(o for o, _, _ in quotes)
-        self.quotes = regex.compile("|".join(
+        self.quotes = compile_cached("|".join(
             rf"{regex.escape(o)}[^{regex.escape(o + c)}\n]{{0,{int(n)}}}{regex.escape(c)}"
             for o, c, n in quotes) or "(?!)")
 
@@ -168,11 +172,11 @@ class ContextRules:
         zh = regex.escape(numeral_chars("digit"))
         # The second year of a period (2023-2027年, 2023至2027年) is no single year.
         seps = "".join(regex.escape(w) for w, pos, _, _ in comparators if pos == "range")
-        year = regex.compile(rf"(?<![\d.])(?<!\d[{seps}])((?:19|20)\d\d)(?:{date})(?!\d)"
+        year = compile_cached(rf"(?<![\d.])(?<!\d[{seps}])((?:19|20)\d\d)(?:{date})(?!\d)"
                              rf"|(?<![{zh}])([{zh}]{{4}})(?:{date})")
         before = _alternation(words.get("year_before", ())).pattern
         after = _alternation(words.get("year_after", ())).pattern
-        phrase = regex.compile(rf"(?:{before})?(?:(?:19|20)\d\d[{seps}])?(?:(?:19|20)\d\d|[{zh}]{{4}})(?:{date})(?:{after})?")
+        phrase = compile_cached(rf"(?:{before})?(?:(?:19|20)\d\d[{seps}])?(?:(?:19|20)\d\d|[{zh}]{{4}})(?:{date})(?:{after})?")
         return year, phrase
 
 

@@ -14,6 +14,7 @@ from typing import NamedTuple
 import regex
 
 from ._lexicon import read_table
+from ._patterns import compile_cached
 from .numerals import NumberError, numeral_chars, numeral_value, numeral_words, parse_number
 from .units import Units, UnitWord
 
@@ -126,7 +127,7 @@ class SpanFinder:
         zh, number, mult = _number_patterns()
         # A blank may stand between a number and its multiplier: scraped text
         # spaces 39.8 万亿元.
-        self.pattern = regex.compile(
+        self.pattern = compile_cached(
             rf"""
             (?P<before>{before})?
             (?<![\d.A-Za-z])
