@@ -19,7 +19,7 @@ from typing import Any
 
 from ._io import InputError, read_text
 from ._lexicon import read_lines
-from ._workers import end_workers, start_worker
+from ._workers import end_workers, run_task, start_worker
 from .extractor import default_extractor
 
 __all__ = ["BatchResult", "doc_id", "expand_paths", "extract_file", "process_extractor", "run",
@@ -206,7 +206,7 @@ def _outcomes(
     pool = ProcessPoolExecutor(max_workers=workers, initializer=start_worker,
                                initargs=(initializer,))
     try:
-        yield pool.map(task, files, chunksize=chunksize)
+        yield pool.map(partial(run_task, task), files, chunksize=chunksize)
     except BaseException:
         # Interrupted (Ctrl-C, SIGTERM turned into an exception) or failed:
         # workers may be deep in a long document, so they are ended now

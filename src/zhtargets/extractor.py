@@ -259,7 +259,7 @@ def _piped(extractor: Extractor, texts: Iterator[str], workers: int, batch_size:
     # multiprocessing at import time.
     from concurrent.futures import ProcessPoolExecutor
 
-    from ._workers import end_workers, start_worker
+    from ._workers import end_workers, run_task, start_worker
 
     # Texts are read lazily and at most two batches per worker are in flight,
     # so a generator over a large corpus is never held in memory at once.
@@ -275,7 +275,7 @@ def _piped(extractor: Extractor, texts: Iterator[str], workers: int, batch_size:
                 for text in batch:
                     if not isinstance(text, str):
                         raise TypeError(f"pipe() needs str texts, not {type(text).__name__}")
-                pending.append(pool.submit(_extract_batch, batch))
+                pending.append(pool.submit(run_task, _extract_batch, batch))
             if not pending:
                 return
             yield from pending.popleft().result()
