@@ -29,6 +29,11 @@ def test_miniature_document(example):
         assert doc.text[t.start:t.end] == t.text
         for field, value in expected.items():
             assert getattr(t, field) == value, f"{t.text}: {field}"
+    if "links" in example:
+        # The document's own completion cells answer its plans.
+        got = [{"plan": k.plan.text, "status": k.status, "results": [r.text for r in k.results]}
+               for k in doc.link()]
+        assert got == example["links"], example["why"]
 
 
 def test_ids_are_unique():

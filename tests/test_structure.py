@@ -155,6 +155,8 @@ def test_task_example(example: dict) -> None:
         for field, value in checks.items():
             if field in example and not (field == "text" and not example["doc"]):
                 assert value == example[field], f"{task.id}: {field}"
+        if "plan" in example:  # the plan cell, for any document
+            assert text == example["plan"], f"{task.id}: plan"
         if "text_starts" in example:
             assert text.startswith(example["text_starts"])
         if "not_in_text" in example:

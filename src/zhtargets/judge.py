@@ -240,7 +240,7 @@ def period_fraction(period: str | None) -> float:
 @dataclass(frozen=True, slots=True)
 class _Phrase:
     text: str
-    verdict: Literal["met", "not_met", "unknown"]
+    verdict: Literal["exceeded", "met", "not_met", "unknown"]
     confidence: float
 
 
@@ -248,7 +248,7 @@ class _Phrase:
 class Verdict:
     """A verdict stated in words (已完成, 目标没有完成)."""
 
-    status: Literal["met", "not_met", "unknown"]
+    status: Literal["exceeded", "met", "not_met", "unknown"]
     confidence: float
     phrase: str
     whole_cell: bool
@@ -259,7 +259,7 @@ def _phrases() -> tuple[_Phrase, ...]:
     name = "link_completion.tsv"
     out = []
     for text, verdict, conf in read_table(name, 3):
-        if verdict not in {"met", "not_met", "unknown"}:
+        if verdict not in {"exceeded", "met", "not_met", "unknown"}:
             raise LexiconError(f"{name}: bad verdict {verdict!r} for {text!r}")
         try:
             out.append(_Phrase(text, verdict, float(conf)))  # type: ignore[arg-type]
@@ -286,7 +286,7 @@ def _phrase_hits(text: str) -> list[_Phrase]:
 def _decide(hits: Sequence[_Phrase], whole_cell: bool) -> Verdict | None:
     # A negation or a missing-data note outweighs a "完成" elsewhere in the
     # same clause: it is the more specific statement.
-    for status in ("not_met", "unknown", "met"):
+    for status in ("not_met", "unknown", "exceeded", "met"):
         chosen = [h for h in hits if h.verdict == status]
         if chosen:
             best = max(chosen, key=lambda h: (h.confidence, len(h.text)))
@@ -311,19 +311,24 @@ def _coverage(indicator: str, clause: str, *, pairs: bool) -> float:
     return sum(u in clause for u in units) / len(units)
 
 
-def completion_verdict(indicator: str | None, cell: str) -> Verdict | None:
+def completion_verdict(indicator: str | None, cell: str, *, sole: bool = False) -> Verdict | None:
     """The verdict a completion cell gives a target in words, if any.
 
     A cell that is nothing but a verdict (``已完成。``) answers every target of
-    its row.  Otherwise a clause without Arabic digits that names the target's
-    indicator (at least half its characters) and holds a phrase of
-    ``lexicons/link_completion.tsv`` decides it.
+    its row, and a clause that is nothing but one (受选址影响，未完成) the
+    ``sole`` target of its row.  Otherwise a clause without Arabic digits
+    that names the target's indicator (at least half its characters) and
+    holds a phrase of ``lexicons/link_completion.tsv`` decides it.
     """
     bare = _NOISE.sub("", cell)
     whole = [p for p in _phrases() if p.text == bare]
     if whole:
         return _decide(whole, whole_cell=True)
-    return stated_verdict(indicator, None, read_statements([cell]), pairs=False)
+    statements = read_statements([cell])
+    if sole and (bare_clauses := [h for st in statements for h in st.hits
+                                  if h.text == _NOISE.sub("", st.clause)]):
+        return _decide(bare_clauses, whole_cell=False)
+    return stated_verdict(indicator, None, statements, pairs=False)
 
 
 @dataclass(frozen=True, slots=True)

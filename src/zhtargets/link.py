@@ -556,7 +556,8 @@ def link(plans: Sequence[Target], actuals: Sequence[Target], *,
         if (cell := completions.get(task)) is not None:
             for p in pidx:
                 if states[p].primary is None:
-                    states[p].verdict = completion_verdict(plans[p].indicator, cell)
+                    states[p].verdict = completion_verdict(plans[p].indicator, cell,
+                                                           sole=len(pidx) == 1)
                     states[p].scope = "task" if states[p].verdict else ""
 
     # Targets the row did not answer look for a result elsewhere.

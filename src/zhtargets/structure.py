@@ -222,6 +222,7 @@ def _region_at(regions: Sequence[Region], starts: Sequence[int],
 class _Lexicon:
     labels: dict[str, str]
     label_re: regex.Pattern
+    inline_label_re: regex.Pattern
     header_re: regex.Pattern
     section_leader_re: regex.Pattern | None
     headings: tuple[tuple[int, str, regex.Pattern], ...]
@@ -262,6 +263,10 @@ def _lexicon() -> _Lexicon:
         # A label line: the label word, then a colon (normalize makes ：
         # half-width) and the value.
         label_re=regex.compile(rf"^(?P<label>{_alternation(cell_labels)})\s*:\s*"),
+        # The same label inside a line, after a sentence or clause mark: a
+        # task written on one line (目标任务:…;完成情况:…).
+        inline_label_re=regex.compile(
+            rf"(?:^|(?<=[。;,\s]))(?P<label>{_alternation(cell_labels)})\s*:"),
         header_re=regex.compile(rf"(?:{_alternation(cell_labels)})"),
         section_leader_re=(regex.compile(rf"(?:{_alternation(leader_suffixes)})$")
                            if leader_suffixes else None),
@@ -559,6 +564,7 @@ class _Raw:
     responsible: tuple[str, ...] = ()
     section_leaders: tuple[str, ...] = ()
     labelled: bool = False  # outline: the task has its own unit label
+    inline: bool = False  # outline: its labels share a line with its text
     parent: int | None = None  # id of the enclosing outline block
 
 
@@ -793,6 +799,7 @@ class _Block:
     extent_end: int
     children: int = 0
     closed: bool = False  # a label or non-prose line ended the text
+    inline: bool = False  # labels written on the line of the task's text
     completion: tuple[int, int] | None = None
     labels: dict[str, str] = field(default_factory=dict)
     last_child_number: dict[int, int | None] = field(default_factory=dict)
@@ -817,20 +824,64 @@ def _section_suffix(lines: Sequence[_Line], lex: _Lexicon) -> str | None:
     return suffix if len(suffix) >= 2 else None
 
 
-def _label_pieces(line: _Line, lex: _Lexicon) -> list[_Line]:
-    """The label parts of a line: the line itself (牵头单位:区发改局), or each
-    label of a bracketed run ((牵头单位:区发改局;配合单位:区财政局))."""
+_Labelled = tuple[_Line, regex.Match, str]  # piece, its label match, the label's role
+_PIECE_ENDS = " ;,"  # separators between a labelled piece and the next label
+
+
+def _label_pieces(line: _Line, lex: _Lexicon, offset: int = 0) -> tuple[int, list[_Labelled]]:
+    """Where the unlabelled start of a line ends, and its labelled pieces.
+
+    A bracketed run ((牵头单位:区发改局;配合单位:区财政局)) gives each label;
+    otherwise every label that opens the line, from ``offset`` on, or follows
+    a sentence or clause mark (新建学校。目标任务:新增学位3000个;完成情况:
+    新增学位3260个) starts a piece that runs to the next label.
+    """
     text = line.text
-    if not (text.startswith("(") and text.endswith(")") and lex.label_re.match(text[1:])):
-        return [line]
-    out, pos = [], line.start + 1
-    for piece in text[1:-1].split(";"):
-        stripped = piece.strip()
-        if stripped:
-            start = pos + piece.index(stripped)
-            out.append(_Line(start, start + len(stripped), stripped))
-        pos += len(piece) + 1
-    return out
+    spans: list[tuple[int, int]] = []
+    bracketed = text.startswith("(") and text.endswith(")") and lex.label_re.match(text[1:])
+    if bracketed:
+        pos = 1
+        for piece in text[1:-1].split(";"):
+            stripped = piece.strip()
+            if stripped:
+                start = pos + piece.index(stripped)
+                spans.append((start, start + len(stripped)))
+            pos += len(piece) + 1
+    else:
+        starts = [offset + m.start() for m in lex.inline_label_re.finditer(text[offset:])]
+        for k, start in enumerate(starts):
+            end = starts[k + 1] if k + 1 < len(starts) else len(text)
+            spans.append((start, start + len(text[start:end].rstrip(_PIECE_ENDS))))
+    pieces = []
+    for start, end in spans:
+        piece = _Line(line.start + start, line.start + end, text[start:end])
+        m = lex.label_re.match(piece.text)
+        if m is not None:
+            pieces.append((piece, m, lex.labels[m.group("label")]))
+    head_end = line.start if bracketed else pieces[0][0].start if pieces else line.end
+    return head_end, pieces
+
+
+def _keep_labels(block: _Block, labelled: Sequence[_Labelled], line: _Line,
+                 inline: bool = False) -> None:
+    """Record a task's labels (units, leaders, its completion cell); labels
+    follow the task text, so later paragraphs are not part of it."""
+    block.inline = block.inline or inline
+    for piece, label, role in labelled:
+        value = piece.text[label.end():]
+        before = block.labels.get(role)
+        block.labels[role] = value if before is None else f"{before}、{value}"
+        if role == "completion" and value:
+            block.completion = (piece.start + label.end(), piece.end)
+    block.closed = True
+    block.extent_end = line.end
+
+
+def _plan_end(line: _Line, labelled: Sequence[_Labelled]) -> int:
+    """The end of a line's plan text: before its first label that is not the
+    plan's own (目标任务:新增学位3000个;完成情况:… ends at 个)."""
+    told = next(piece.start for piece, _, role in labelled if role != "plan")
+    return line.start + len(line.text[:told - line.start].rstrip(_PIECE_ENDS))
 
 
 def _parse_outline(lines: Sequence[_Line], lex: _Lexicon) -> list[_Raw]:
@@ -865,6 +916,11 @@ def _parse_outline(lines: Sequence[_Line], lex: _Lexicon) -> list[_Raw]:
             # digit, not a new item.
             if before is None or heading.number in (before + 1, 1):
                 current = open_block(heading.level, heading.number, line, heading.marker_end)
+                # 1.新建学校。目标任务:…;完成情况:…: the item written on one line.
+                _, labelled = _label_pieces(line, lex, heading.marker_end)
+                if any(role != "plan" for _, _, role in labelled):
+                    current.text_end = _plan_end(line, labelled)
+                    _keep_labels(current, [x for x in labelled if x[2] != "plan"], line, inline=True)
                 continue
         elif (suffix is not None and line.text.endswith(suffix) and _is_heading_like(line.text)
               and any(b.level == 1 for b in blocks)):
@@ -872,21 +928,16 @@ def _parse_outline(lines: Sequence[_Line], lex: _Lexicon) -> list[_Raw]:
             continue
         if current is None:
             continue
-        labels = [(piece, m, lex.labels.get(m.group("label")))
-                  for piece in _label_pieces(line, lex)
-                  if (m := lex.label_re.match(piece.text)) is not None]
-        role = labels[0][2] if labels else None
-        if labels and all(r is not None and r != "plan" for _, _, r in labels):
-            for piece, label, piece_role in labels:
-                value = piece.text[label.end():]
-                before_value = current.labels.get(piece_role)
-                current.labels[piece_role] = (value if before_value is None
-                                              else f"{before_value}、{value}")
-                if piece_role == "completion" and value:
-                    current.completion = (piece.start + label.end(), piece.end)
-            # Labels follow the task text: later paragraphs are not part of it.
-            current.closed = True
-            current.extent_end = line.end
+        head_end, labels = _label_pieces(line, lex)
+        role = labels[0][2] if labels and head_end == line.start else None
+        told = [x for x in labels if x[2] != "plan"]
+        if labels and len(told) == len(labels) and head_end == line.start:
+            _keep_labels(current, told, line)
+        elif told and not current.closed and (
+                role == "plan" or _is_prose(line.text[:head_end - line.start])):
+            # The plan and its completion on one line (目标任务:…;完成情况:…).
+            current.text_end = _plan_end(line, labels)
+            _keep_labels(current, told, line, inline=True)
         elif _is_break(line.text, lex):
             current.closed = True
             current = None
@@ -913,7 +964,7 @@ def _parse_outline(lines: Sequence[_Line], lex: _Lexicon) -> list[_Raw]:
         raw = _Raw(number=b.number, path=tuple(a.number for a in ancestors) + (b.number,),
                    section=section, group=group, plan=(b.title_start, b.text_end),
                    extent=(b.line.start, b.extent_end), completion=b.completion,
-                   parent=b.parent.id if b.parent else None)
+                   inline=b.inline, parent=b.parent.id if b.parent else None)
         _apply_labels(raw, b, lex)
         raws.append(raw)
     raws = _drop_closing(raws, blocks, lex)
@@ -970,14 +1021,16 @@ def _backfill(raws: list[_Raw]) -> None:
     """Items with no unit label take the label that closes their run.
 
     A label after several items of one parent (items 1-4 of a section, then
-    one 牵头单位 line) covers all of them, like a merged table cell.
+    one 牵头单位 line) covers all of them, like a merged table cell; a label
+    on the line of an item's own text (…;牵头单位:县住建局;完成情况:…) is
+    that item's alone.
     """
     pending: list[_Raw] = []
     for raw in raws:
         if pending and pending[-1].parent != raw.parent:
             pending = []
         if raw.labelled:
-            for p in pending:
+            for p in [] if raw.inline else pending:
                 p.lead_units, p.participating = raw.lead_units, raw.participating
                 if not p.leaders:
                     p.leaders = raw.leaders
