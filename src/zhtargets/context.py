@@ -153,6 +153,7 @@ class ContextRules:
         self.person_nouns = _longest_first(words.get("person_noun", ()))
         self.distributors = tuple(words.get("distributor", ()))
         self.joiners = "".join(words.get("joiner", ()))
+        self.contractions = {w: (a, b) for w, a, b in table("list_contractions.tsv", 3)}
         self.measure_nouns = frozenset(words.get("measure_noun", ()))
         self._year_re, self._year_phrase = self._year_patterns(words, table("comparators.tsv", 4))
         # Item numbers at the start of a line (79.实施…) are layout, not indicator.
@@ -419,8 +420,15 @@ class ContextRules:
     def list_items(self, phrase: str) -> list[str]:
         """The items of a listed subject, a shared head given to each:
         茶叶、水果产量 -> 茶叶产量, 水果产量 (the earlier items are one word each,
-        parallel to the first word of the last item; the rest of it is shared)."""
+        parallel to the first word of the last item; the rest of it is shared).
+        A word naming two things (城乡, lexicons/list_contractions.tsv) makes
+        two items of one phrase."""
         items = [p for p in regex.split(f"[{regex.escape(self.joiners)}]", phrase) if p]
+        if len(items) == 1:
+            # 城乡居民收入 names two subjects in one word: 城镇…, 农村….
+            word = next((w for w in self.contractions if w in phrase), None)
+            if word is not None:
+                return [self.trim(phrase.replace(word, part, 1)) for part in self.contractions[word]]
         if len(items) < 2:
             return items
         last = [w for w, _, _ in _words(items[-1])]

@@ -30,6 +30,7 @@ _EXTENSIBLE = frozenset({
     "units.tsv", "classifiers.txt", "comparators.tsv", "non_targets.tsv",
     "boundaries.txt", "hedges.tsv", "kind_words.tsv", "indicator_trim.tsv",
     "money_words.txt", "per_words.tsv", "context_words.tsv", "quotes.tsv",
+    "list_contractions.tsv",
 })
 
 
