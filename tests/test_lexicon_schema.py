@@ -90,6 +90,16 @@ def test_reason_templates_use_known_placeholders():
         assert set(re.findall(r"\{(\w+)\}", template)) <= known, code
 
 
+def test_every_verdict_in_words_has_a_chinese_reason():
+    # link.py shows a verdict of link_completion.tsv with the words_<status>
+    # template; a ledger prints it, so it is Chinese (no Latin words).
+    templates = dict(read_table("link_reasons.tsv", 2))
+    for status in set(column("link_completion.tsv", "verdict")):
+        assert f"words_{status}" in templates, status
+    for code, template in templates.items():
+        assert not re.search(r"[A-Za-z]{2,}", re.sub(r"\{\w+\}", "", template)), code
+
+
 def test_indicator_keys_are_unique():
     slugs = column("indicators.tsv", "slug")
     assert len(slugs) == len(set(slugs))
