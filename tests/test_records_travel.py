@@ -3,6 +3,7 @@ frames that concatenate: what a process pool or a cluster needs."""
 from __future__ import annotations
 
 import io
+import json
 import pickle
 import subprocess
 import sys
@@ -150,3 +151,16 @@ def test_import_and_extract_load_no_frame_or_plot_libraries() -> None:
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
     assert out.stderr == ""
+
+
+def test_link_command_writing_json_lines_loads_no_frame_library(tmp_path: Path) -> None:
+    reports = Path(__file__).resolve().parents[1] / "corpus" / "reports" / "raw"
+    out = tmp_path / "links.jsonl"
+    script = ("import sys; from zhtargets.cli import main;"
+              f"main(['link', {str(reports / 'national_2008_report.txt')!r},"
+              f" {str(reports / 'national_2009_report.txt')!r}, '--format', 'jsonl', '-o', {str(out)!r}]);"
+              "print(sorted(m for m in ('pandas', 'matplotlib', 'openpyxl') if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert rows and {"plan_text", "status", "status_detail", "period_start"} <= set(rows[0])

@@ -1,6 +1,7 @@
 """Unit lexicons load into a pint registry per set of definitions and convert correctly."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -110,3 +111,13 @@ def test_a_one_column_classifier_file_still_loads(tmp_path):
     extra.write_text("盏\n", encoding="utf-8")
     units = Units(classifier_files=[extra])
     assert units.classifiers["盏"].counts == "盏" and units.words["盏"].unit == "count"
+
+
+def test_registry_builds_where_the_cache_folder_cannot_be_made(tmp_path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would go", encoding="utf-8")
+    script = ("from zhtargets.units import default_units;"
+              "u = default_units(); print(u.quantity(3, 'mu').to('hectare').magnitude)")
+    env = {**os.environ, "ZHTARGETS_CACHE": str(blocker)}
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    assert abs(float(run.stdout) - 0.2) < 1e-9

@@ -20,7 +20,6 @@ The verdict itself is :mod:`zhtargets.judge`'s.
 """
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -56,7 +55,7 @@ from .judge import (
     reason,
     stated_verdict,
 )
-from .records import LINK_COLUMNS, STATUSES, Link, Links, Target
+from .records import LINK_COLUMNS, STATUSES, Link, Links, Target, link_row
 from .structure import Structure
 from .surroundings import Surroundings
 
@@ -626,19 +625,6 @@ def _with_docs(k: Link, plan_doc: str | None, actual_doc: str | None) -> Link:
     return replace(k, plan_doc=plan_doc, actual_doc=actual_doc)
 
 
-def _plain(value: Any) -> Any:
-    """A JSON-ready scalar: pandas NA and NaN become None."""
-    if value is None:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item"):  # numpy scalar
-        return value.item()
-    if type(value).__name__ == "NAType":
-        return None
-    return value
-
-
 def link_records(links: Sequence[Link], *, doc: str | None = None) -> list[dict[str, Any]]:
     """JSONL-ready link records: one per (plan, result) pair, or one per
     unanswered plan with ``actual_start``/``actual_end`` None.
@@ -648,10 +634,9 @@ def link_records(links: Sequence[Link], *, doc: str | None = None) -> list[dict[
     result all carry their plan's status.  ``doc`` is added when given, as the
     reference scorer needs it.
     """
-    df = Links(links).to_frame()
     out = []
-    for k, rec in zip(links, df.to_dict("records")):
-        base = {c: _plain(v) for c, v in rec.items()}
+    for k in links:
+        base = link_row(k)
         base["status_detail"] = base["status"]
         base["status"] = base.pop("status_simple")
         if doc is not None:

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "Target", "Targets", "Link", "Links", "to_frame", "links_to_frame", "LINK_COLUMNS", "STATUSES",
+    "Target", "Targets", "Link", "Links", "to_frame", "links_to_frame", "link_row", "LINK_COLUMNS",
+    "STATUSES",
     "register_html", "register_vocabulary", "vocabularies",
     "COMPARATORS", "KINDS", "ROLES", "AGGREGATES", "PERIOD_SOURCES", "ATTRIBUTES",
 ]
@@ -357,6 +358,20 @@ def _link_row(link: Link) -> dict:
         "reason": link.reason, "reason_code": link.code, "detail": link.detail,
         "plan_doc": link.plan_doc, "actual_doc": link.actual_doc,
     }
+
+
+def link_row(link: Link) -> dict:
+    """The row of :func:`links_to_frame` for one link, as plain Python values
+    typed as the frame's columns (``None`` for a missing value), built without
+    pandas: a command writing JSON lines need not import it."""
+    row = _link_row(link)
+    for c in _LINK_INTS:
+        if row[c] is not None:
+            row[c] = int(row[c])
+    for c in _LINK_FLOATS:
+        if row[c] is not None:
+            row[c] = None if row[c] != row[c] else float(row[c])   # NaN is missing
+    return row
 
 
 def links_to_frame(links: Iterable[Link]) -> pd.DataFrame:
