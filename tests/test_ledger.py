@@ -83,6 +83,17 @@ def test_lines_follow_tasks_and_mark_a_later_year_pending(mini):
     assert lines[3].link is None
 
 
+def test_a_plan_that_reports_nothing_awaits_every_dated_target(mini):
+    # No report and no completion cell: nothing of 2024 has been reported
+    # yet, so its targets are awaited (待报告), not doubtful (待核实).
+    plan, _ = mini
+    lines = ledger_lines(plan)
+    assert [ln.status for ln in lines] == ["pending", "pending", "pending", None]
+    assert [ln.pending_year for ln in lines] == [2024, 2024, 2026, None]
+    assert [ln.status for ln in ledger_lines(plan, report_year=2024)][:3] == [
+        "unknown", "unknown", "pending"]
+
+
 def test_a_given_report_year_decides_what_is_pending(mini):
     plan, report = mini
     lines = ledger_lines(plan, report=report, report_year=2026)

@@ -221,12 +221,13 @@ def _cmd_render(args) -> int:
 def _cmd_plot(args) -> int:
     from .document import read_document
     from .plots import plot_summary, plot_targets
+    from .wording import reported_year
 
     _refuse_overwriting_inputs(args.output, [p for p in (args.plan, args.report) if p])
     plan = read_document(Path(args.plan))
     report = read_document(Path(args.report)) if args.report else None
     links = plan.link(report)
-    year = (report or plan).year
+    year = reported_year(report or plan)
     fig = (plot_targets(links, report_year=year) if args.kind == "targets"
            else plot_summary(links, plan, report_year=year))
     with _replacing(args.output) as tmp:

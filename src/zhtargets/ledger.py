@@ -30,8 +30,8 @@ from .document import Document
 from .records import Link, Target
 from .structure import Task
 from .wording import (
-    STATUS_COLOURS, STATUS_ORDER, pending_year, result_or_note, result_words, signed_figure,
-    status_word, target_words, view_status, word,
+    STATUS_COLOURS, STATUS_ORDER, pending_year, reported_year, result_or_note, result_words,
+    signed_figure, status_word, target_words, view_status, word,
 )
 
 if TYPE_CHECKING:
@@ -127,11 +127,13 @@ def ledger_lines(document: Document, links: Iterable[Link] | None = None, *,
             ``document.link(report)``.
         report: the report the plans were linked to, if another document.
         report_year: the year reported on; a target for a later year with
-            no result is ``pending`` (待报告).  Defaults to the report's
-            ``year`` (the plan document's without a report).
+            no result is ``pending`` (待报告).  Defaults to
+            :func:`~zhtargets.wording.reported_year` of the report (of the
+            plan document without a report): its year, or the year before
+            when it reports no result at all.
     """
     links = list(document.link(report) if links is None else links)
-    year = report_year if report_year is not None else (report or document).year
+    year = report_year if report_year is not None else reported_year(report or document)
     by_task: dict[str | None, list[Link]] = {}
     for link in sorted(links, key=lambda k: k.plan.start):
         by_task.setdefault(link.plan.task, []).append(link)

@@ -14,14 +14,19 @@ from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType
 
+from typing import TYPE_CHECKING
+
 from ._lexicon import LexiconError, read_table
 from .records import Link, Target
 from .units import default_units
 
+if TYPE_CHECKING:
+    from .document import Document
+
 __all__ = [
     "STATUS_ORDER", "STATUS_COLOURS", "word", "status_word", "comparator_word",
     "unit_word", "figure", "range_figure", "signed_figure", "target_words", "result_words",
-    "result_or_note", "view_status", "pending_year",
+    "result_or_note", "view_status", "pending_year", "reported_year",
 ]
 
 # Verdicts in the order a reader scans them, then the ledger's own "pending".
@@ -152,6 +157,16 @@ def pending_year(link: Link, report_year: int | None) -> int | None:
     if report_year is None or year is None or link.results or link.status != "unknown":
         return None
     return year if year > report_year else None
+
+
+def reported_year(document: Document) -> int | None:
+    """The year whose results ``document`` reports: its own year when it
+    reports any (figures, or completion cells that answer in words), the
+    year before when it reports none: nobody has reported on a plan's own
+    year yet, so its targets are awaited (待报告), not doubtful (待核实)."""
+    if document.year is None:
+        return None
+    return document.year if document.actuals or document.completions else document.year - 1
 
 
 def view_status(link: Link, report_year: int | None) -> str:
