@@ -37,12 +37,12 @@ TABLE_FIELDS = {
 }
 
 
-def _readme_table() -> dict[str, list[str]]:
+def _readme_table(labels=TABLE_FIELDS) -> dict[str, list[str]]:
     section = (ROOT / "README.md").read_text(encoding="utf-8").split("## How well it works")[1]
     rows = {}
     for line in section.split("\n## ")[0].splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 2 and cells[0] in TABLE_FIELDS:
+        if len(cells) == 2 and cells[0] in labels:
             rows[cells[0]] = [v.strip() for v in cells[1].split("/")]
     return rows
 
@@ -61,3 +61,28 @@ def test_readme_table_states_what_eval_prints():
             for key in field.split("."):
                 value = value[key]
             assert text == f"{value:.3f}", f"README says {label} = {text}; eval prints {value:.3f}"
+
+
+# The rows of the reports table and the figures of evaluate.score_reports
+# (what `zhtargets eval` prints in its reports section) they quote.
+REPORT_FIELDS = {
+    "reports: span precision / recall / F1": ("targets.precision", "targets.recall", "targets.f1"),
+    "reports: kind / indicator / year / role": (
+        "targets.kind_acc", "targets.indicator_f1", "targets.year_acc", "targets.role_acc"),
+    "reports: links recall / precision / status accuracy": (
+        "links.recall", "links.precision", "links.status_acc"),
+}
+
+
+def test_readme_reports_table_states_what_eval_prints():
+    from zhtargets._lexicon import bundled_dir
+    from zhtargets.evaluate import score_reports
+
+    result = score_reports(bundled_dir("corpus") / "reports")
+    table = _readme_table(REPORT_FIELDS)
+    assert set(table) == set(REPORT_FIELDS), "a row of the README's reports table is missing"
+    for label, fields in REPORT_FIELDS.items():
+        assert len(table[label]) == len(fields), label
+        for text, field in zip(table[label], fields):
+            group, key = field.split(".")
+            assert text == f"{result[group][key]:.3f}", f"README says {label} = {text}"
