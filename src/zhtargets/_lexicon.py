@@ -13,6 +13,8 @@ installed package (wheels copy them there).
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -98,3 +100,18 @@ def read_table(name: str | Path, columns: int) -> tuple[tuple[str, ...], ...]:
             raise LexiconError(f"{name}: more than {columns} columns in {line!r}")
         rows.append(tuple(cells + [""] * (columns - len(cells))))
     return tuple(rows)
+
+
+# Where the other forms of a punctuation mark live: CJK punctuation,
+# small and vertical forms, full-width forms.
+_PUNCTUATION_BLOCKS = ((0x3000, 0x3040), (0xFE10, 0xFE70), (0xFF00, 0xFFF0))
+
+
+def mark_class(marks: Iterable[str]) -> re.Pattern:
+    """A pattern matching any of ``marks`` or any form of them that NFKC folds
+    to one (；, ﹔ for ;): lexicons write marks as normalize() does, while the
+    text read here may be the user's own."""
+    wanted = frozenset(marks)
+    forms = set(wanted) | {c for lo, hi in _PUNCTUATION_BLOCKS for c in map(chr, range(lo, hi))
+                           if unicodedata.normalize("NFKC", c) in wanted}
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(forms)) + "]")

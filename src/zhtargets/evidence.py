@@ -19,6 +19,7 @@ Four questions, each answered once per pair of records (or once per record):
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -26,7 +27,7 @@ from typing import Literal
 
 import regex
 
-from ._lexicon import read_lines, read_table
+from ._lexicon import mark_class, read_lines, read_table
 from .extractor import default_extractor
 from .indicators import (
     Indicator,
@@ -64,9 +65,16 @@ _CLAUSE_REACH = 40
 _NOUN_AFTER = 2
 # An indicator phrase this short (比上年, 增长) names nothing by itself.
 _GENERIC_LEN = 3
-_CLAUSE_END = regex.compile(r"[。；;！!？?\n]")
-_COMMA = regex.compile(r"[，,：:]")
 _DIGITS = regex.compile(r"[\d.%％]+")
+
+
+@cache
+def text_marks() -> tuple[re.Pattern, re.Pattern]:
+    """What ends a sentence (context_words.tsv sentence_end, a line break)
+    and what parts a clause within one (link_clause_marks.txt), in any
+    width the text writes them."""
+    ends = [w for cls, w in read_table("context_words.tsv", 2) if cls == "sentence_end"]
+    return mark_class([*ends, "\n"]), mark_class(read_lines("link_clause_marks.txt"))
 
 
 # --- lexicons -------------------------------------------------------------------
@@ -276,10 +284,10 @@ def _clause(text: str, start: int, end: int) -> tuple[str, str]:
     """The clause around a number: its words before and after it."""
     lo = max(0, start - _CLAUSE_REACH)
     left = text[lo:start]
-    if (m := list(_CLAUSE_END.finditer(left))):
+    if (m := list(text_marks()[0].finditer(left))):
         left = left[m[-1].end():]
     right = text[end:end + _CLAUSE_REACH]
-    if (m := _CLAUSE_END.search(right)):
+    if (m := text_marks()[0].search(right)):
         right = right[:m.start()]
     return left, right
 
@@ -288,10 +296,10 @@ def _stage(left: str, right: str) -> str | None:
     """The stage its clause gives a figure: the last stage word before it,
     else the first after it (9个项目正在有序推进中)."""
     pattern, stages = _stage_words()
-    before = pattern.findall(_COMMA.split(left)[-1])
+    before = pattern.findall(text_marks()[1].split(left)[-1])
     if before:
         return stages[before[-1]]
-    after = pattern.search(_COMMA.split(right)[0])
+    after = pattern.search(text_marks()[1].split(right)[0])
     return stages[after.group()] if after else None
 
 
@@ -302,7 +310,7 @@ def starting_value(t: Target, text: str | None) -> bool:
         return False
     froms, tos = _from_to()
     left, right = _clause(text, t.start, t.end)
-    left = _COMMA.split(left)[-1]
+    left = text_marks()[1].split(left)[-1]
     at = max((left.rfind(w) for w in froms), default=-1)
     if at == -1:
         return False
@@ -313,7 +321,7 @@ def starting_value(t: Target, text: str | None) -> bool:
         between = between[:m.start] + between[m.end:]
     if _DIGITS.search(between):
         return False
-    right = _COMMA.split(right)[0]
+    right = text_marks()[1].split(right)[0]
     return any((k := right.find(w)) != -1 and _DIGITS.search(right, k) for w in tos)
 
 
@@ -332,7 +340,7 @@ def profile(t: Target, text: str | None = None) -> Profile:
     if text is None or not 0 <= t.start <= t.end <= len(text):
         return Profile(ind, words, char_pairs(words))
     left, right = _clause(text, t.start, t.end)
-    part = _COMMA.split(right)[0]
+    part = text_marks()[1].split(right)[0]
     after = [(start, i) for start, _, i in find_indicators(part)]
     if after and after[0][0] <= _NOUN_AFTER and t.unit == "count" and not t.classifier:
         # A bare count names what it counts right after it (增加500万沼气用户).
@@ -349,7 +357,7 @@ def profile(t: Target, text: str | None = None) -> Profile:
             ind = nearest[1]
     # Generic wording (中央财政安排) says what is measured only with the
     # words after the number, to the end of the sentence (…109亿元资金支持再就业).
-    words = normalize_indicator((t.indicator or _COMMA.split(left)[-1]) + _DIGITS.sub("", right))
+    words = normalize_indicator((t.indicator or text_marks()[1].split(left)[-1]) + _DIGITS.sub("", right))
     return Profile(ind, words, char_pairs(words), _stage(left, right))
 
 

@@ -26,7 +26,6 @@ Two records are compared by the cosine of their weighted bags.
 from __future__ import annotations
 
 import math
-import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -36,6 +35,7 @@ import regex
 
 from ._lexicon import read_lines, read_table
 from ._segmenter import tokenizer
+from .evidence import text_marks
 from .records import Target
 
 __all__ = ["Surroundings"]
@@ -60,17 +60,7 @@ _CANDIDATES = 64
 
 _HAN_WORD = regex.compile(r"\p{Han}{2,}")
 _DIGIT = regex.compile(r"\d")
-
-
-@cache
-def _marks() -> tuple[frozenset[str], frozenset[str]]:
-    """Sentence ends and clause ends, as normalized text writes them."""
-    words: dict[str, set[str]] = defaultdict(set)
-    for cls, word in read_table("context_words.tsv", 2):
-        words[cls].add(word)
-    sentence = words["sentence_end"] | {"\n"}
-    clause = sentence | set(read_lines("link_clause_marks.txt"))
-    return frozenset(sentence), frozenset(clause)
+_LINE_END = regex.compile("\n")
 
 
 @cache
@@ -83,19 +73,15 @@ def _anaphors() -> tuple[str, ...]:
     return read_lines("link_anaphors.txt")
 
 
-def _folded(ch: str) -> str:
-    return unicodedata.normalize("NFKC", ch)
-
-
 class _Text:
     """One document's text with its sentence and clause boundaries."""
 
     def __init__(self, text: str):
         self.text = text
-        sentence, clause = _marks()
-        self.sentence_ends = [i for i, ch in enumerate(text) if _folded(ch) in sentence]
-        self.clause_ends = [i for i, ch in enumerate(text) if _folded(ch) in clause]
-        self.line_ends = [i for i, ch in enumerate(text) if ch == "\n"]
+        sentence, clause = text_marks()
+        self.sentence_ends = [m.start() for m in sentence.finditer(text)]
+        self.clause_ends = sorted({*self.sentence_ends, *(m.start() for m in clause.finditer(text))})
+        self.line_ends = [m.start() for m in _LINE_END.finditer(text)]
         self._words: dict[tuple[int, int], list[tuple[str, int]]] = {}
 
     def _around(self, ends: list[int], pos: int) -> tuple[int, int]:
@@ -140,10 +126,9 @@ def _bag(doc: _Text, start: int, end: int) -> dict[str, float]:
     c1 = max(c1, end)
     bag: dict[str, float] = {}
 
-    def add(span: tuple[int, int], weight: float) -> None:
-        for word, _ in doc.words(span):
-            if bag.get(word, 0.0) < weight:
-                bag[word] = weight
+    def add(word: str, weight: float) -> None:
+        if bag.get(word, 0.0) < weight:
+            bag[word] = weight
 
     sentence = doc.words((s0, s1))
     clause_text = doc.text[c0:c1]
@@ -157,20 +142,21 @@ def _bag(doc: _Text, start: int, end: int) -> dict[str, float]:
             weight = _AFTER
         else:
             weight = _SENTENCE
-        if bag.get(word, 0.0) < weight:
-            bag[word] = weight
+        add(word, weight)
     p0, _ = doc.paragraph(start)
     if p0 < s0:
         previous = doc.sentence(s0 - 1)
         # An anaphor opening the figure's sentence points to the sentence
         # before, whatever it holds.
         if points_back and c0 == s0:
-            add(previous, _ANAPHOR)
+            for word, _ in doc.words(previous):
+                add(word, _ANAPHOR)
         # A topic states an aim and holds no figure of its own; a sentence
         # with figures is about other items.
         for span in {doc.sentence(p0), previous}:
             if not _DIGIT.search(doc.text, *span):
-                add(span, _TOPIC)
+                for word, _ in doc.words(span):
+                    add(word, _TOPIC)
     return bag
 
 
